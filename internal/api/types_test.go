@@ -1,0 +1,147 @@
+package api
+
+import (
+	"encoding/json"
+	"net/url"
+	"reflect"
+	"testing"
+)
+
+func TestSegmentID_MarshalJSON(t *testing.T) {
+	tests := []struct {
+		id   SegmentID
+		want string
+	}{
+		{"100500", `100500`},
+		{"0", `0`},
+		{"9223372036854775807", `9223372036854775807`},
+		{"9223372036854775808", `"9223372036854775808"`},
+		{"99999999999999999999", `"99999999999999999999"`},
+		{"1000000000000000000", `1000000000000000000`},
+		{"007", `"007"`},
+		{"00", `"00"`},
+		{"-1", `"-1"`},
+		{"+1", `"+1"`},
+		{"1e3", `"1e3"`},
+		{"1.5", `"1.5"`},
+		{" 1", `" 1"`},
+		{"vip", `"vip"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"", `""`},
+		{"١٢٣", `"١٢٣"`}, // Arabic-Indic digits are not ASCII digits
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.id), func(t *testing.T) {
+			b, err := json.Marshal(tt.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("Marshal(%q) = %s, want %s", tt.id, b, tt.want)
+			}
+		})
+	}
+}
+
+func TestSegment_UnmarshalJSON(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Segment
+		wantErr bool
+	}{
+		{`{"id":100500,"type":"static"}`, Segment{"100500", "static"}, false},
+		{`{"id":"100500","type":"dynamic"}`, Segment{"100500", "dynamic"}, false},
+		{`{"id":"vip \u00e9","type":"rfm"}`, Segment{"vip é", "rfm"}, false},
+		{`{"type":"rfm","id":12345678901234567890123}`, Segment{"12345678901234567890123", "rfm"}, false},
+		{`{"id":-1,"type":"static"}`, Segment{"-1", "static"}, false},
+		{`{"id":1.5e3,"type":"static"}`, Segment{"1.5e3", "static"}, false},
+		{`{"id":7}`, Segment{"7", ""}, false},
+		{`{"id":7,"type":"static","extra":[1]}`, Segment{"7", "static"}, false},
+		{`{"type":"static"}`, Segment{}, true},
+		{`{"id":null,"type":"static"}`, Segment{}, true},
+		{`{"id":true,"type":"static"}`, Segment{}, true},
+		{`{"id":[1],"type":"static"}`, Segment{}, true},
+		{`{"id":1,"type":5}`, Segment{}, true},
+		{`[]`, Segment{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var got Segment
+			err := json.Unmarshal([]byte(tt.in), &got)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// jsonStringSeeds are the strings appendJSONString is checked on.
+var jsonStringSeeds = []string{
+	"", "plain", `"quoted"`, `back\slash`, "<script>&amp;</script>",
+	"\x00\x01\b\f\n\r\t\x1f\x7f", "jürgen", "日本語", "emoji 🎉",
+	"\u2028\u2029", "bad \xff utf8 \xc3", "\xed\xa0\x80 surrogate", "tail\xe2\x82",
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range jsonStringSeeds {
+		checkJSONString(t, s)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range jsonStringSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkJSONString)
+}
+
+// checkJSONString checks appendJSONString against encoding/json.
+func checkJSONString(t *testing.T, s string) {
+	want, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+		t.Errorf("appendJSONString(%q) = %s, want %s", s, got[1:], want)
+	}
+}
+
+// TestSegmentBody_Encode checks the hand-written JSON against
+// encoding/json's reading of it.
+func TestSegmentBody_Encode(t *testing.T) {
+	for _, s := range jsonStringSeeds {
+		b := SegmentBody{Contact{Email: s, Phone: s}, SegmentID(s)}.Encode(testCreds)
+		var got map[string]any
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("Encode(%q) = %s: %v", s, b, err)
+		}
+		if got["shop_secret"] != testSecret || got["shop_id"] != testShopID {
+			t.Errorf("Encode(%q) = %s: credentials wrong", s, b)
+		}
+	}
+	b := SegmentBody{}.Encode(testCreds)
+	if want := `{"shop_id":"` + testShopID + `","shop_secret":"` + testSecret + `"}`; string(b) != want {
+		t.Errorf("empty SegmentBody = %s, want %s", b, want)
+	}
+}
+
+func TestFormBody_Encode(t *testing.T) {
+	f := FormBody{"email": {"a@b.c"}, "shop_secret": {"caller's"}}
+	got := string(f.Encode(testCreds))
+	if want := "email=a%40b.c&" + credsForm; got != want {
+		t.Errorf("Encode = %s, want %s", got, want)
+	}
+	if !reflect.DeepEqual(f, FormBody{"email": {"a@b.c"}, "shop_secret": {"caller's"}}) {
+		t.Errorf("Encode changed the form to %v", f)
+	}
+	if FormBody(nil).ContentType() != "application/x-www-form-urlencoded" || (SegmentBody{}).ContentType() != "application/json" {
+		t.Error("wrong content types")
+	}
+	if got := string(FormBody(nil).Encode(testCreds)); got != credsForm {
+		t.Errorf("nil form = %s", got)
+	}
+	_ = url.Values(f)
+}
