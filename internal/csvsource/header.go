@@ -1,0 +1,108 @@
+package csvsource
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// bufferSize is the size of the buffer between the input and encoding/csv.
+const bufferSize = 64 << 10
+
+// Header describes the input's header record.
+type Header struct {
+	Names []string // as written in the file (BOM stripped), for writing back out
+	Keys  []string // normalized: surrounding spaces trimmed, lower case, inner spaces and '-' turned into '_' ("Segment ID" → "segment_id")
+	Comma rune     // the delimiter in use
+}
+
+// Index returns the column index of a normalized key, or -1 if no column
+// has it. The key is normalized first, so Index("Segment ID") finds the
+// "segment_id" column. For an unknown name given twice, the first column
+// is returned.
+func (h Header) Index(key string) int {
+	key = normalizeKey(key)
+	for i, k := range h.Keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Has reports whether a column has the key; see Index.
+func (h Header) Has(key string) bool { return h.Index(key) >= 0 }
+
+// normalizeKey turns a header name into the key gocsv matches against
+// Record's tags: surrounding white space and byte order marks trimmed, lower
+// case, and every inner white space or '-' turned into '_'.
+func normalizeKey(name string) string {
+	name = strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
+	name = strings.ToLower(name)
+	return strings.Map(func(r rune) rune {
+		if r == '-' || unicode.IsSpace(r) {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// validComma reports whether encoding/csv accepts r as a delimiter.
+func validComma(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
+}
+
+// readHeader prepares the CSV reader Open and Scan share: it buffers r,
+// strips a byte order mark, settles the delimiter, reads the header record
+// and checks it. The returned reader is positioned at the first data record
+// and requires every record to have as many fields as the header.
+func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Header, error) {
+	if opts.Comma != 0 && !validComma(opts.Comma) {
+		return nil, Header{}, fmt.Errorf("csvsource: %q cannot be a delimiter", opts.Comma)
+	}
+	br := bufio.NewReaderSize(r, bufferSize)
+	comma, err := sniff(br, opts.Comma)
+	if err != nil {
+		return nil, Header{}, err
+	}
+
+	cr := csv.NewReader(br)
+	cr.Comma = comma
+	cr.FieldsPerRecord = 0 // set by the header: every record must match it
+	cr.LazyQuotes = false
+	cr.TrimLeadingSpace = false
+	cr.ReuseRecord = reuseRecord
+
+	names, err := cr.Read()
+	switch {
+	case err == io.EOF:
+		return nil, Header{}, &Error{Line: 1, Err: ErrEmpty}
+	case err != nil:
+		return nil, Header{}, readError(err, names, nil)
+	}
+
+	h := Header{Names: slices.Clone(names), Keys: make([]string, len(names)), Comma: comma}
+	var first [len(knownKeys)]int // 1 + column of each known key seen
+	for i, name := range h.Names {
+		key := normalizeKey(name)
+		h.Keys[i] = key
+		k := knownIndex(key)
+		if k < 0 {
+			continue
+		}
+		if j := first[k] - 1; j >= 0 {
+			line, _ := cr.FieldPos(i)
+			return nil, Header{}, &Error{Line: line, Column: i + 1, Name: name, Err: &detailError{
+				msg: fmt.Sprintf("duplicate column: %q means the same as column %d (%s)", name, j+1, h.Names[j]),
+				err: ErrDuplicateColumn,
+			}}
+		}
+		first[k] = i + 1
+	}
+	return cr, h, nil
+}
