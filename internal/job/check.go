@@ -1,0 +1,196 @@
+package job
+
+import (
+	"strings"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
+)
+
+// checkEmail returns the trimmed email, or "" and ok=false after recording a
+// problem. An empty cell is ok: whether a contact is required is decided by
+// the caller.
+func checkEmail(raw string, p *Problems) (string, bool) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return "", true
+	}
+	if problem := emailProblem(v); problem != "" {
+		p.add("email", raw, problem)
+		return "", false
+	}
+	return v, true
+}
+
+// emailProblem checks the practical syntax of an address (RFC 5321 sizes,
+// RFC 5322 dot-atom local part, a dotted host name); "" means it is fine.
+func emailProblem(v string) string {
+	if len(v) > 254 {
+		return "longer than 254 characters"
+	}
+	at := strings.IndexByte(v, '@')
+	if at < 0 {
+		return "not an email address (no @)"
+	}
+	if strings.IndexByte(v[at+1:], '@') >= 0 {
+		return "not an email address (more than one @)"
+	}
+	local, domain := v[:at], v[at+1:]
+	switch {
+	case local == "":
+		return "not an email address (nothing before @)"
+	case len(local) > 64:
+		return "the part before @ is longer than 64 characters"
+	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, ".."):
+		return "misplaced dot before @"
+	}
+	for i := 0; i < len(local); i++ {
+		if !atext(local[i]) {
+			return "character " + quote(local[i:i+1]) + " not allowed before @"
+		}
+	}
+	if domain == "" {
+		return "not an email address (nothing after @)"
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return "domain " + quote(domain) + " has no dot"
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return "domain " + quote(domain) + " is not a valid host name"
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c >= 0x80) {
+				return "domain " + quote(domain) + " is not a valid host name"
+			}
+		}
+	}
+	return ""
+}
+
+// atext reports whether c may appear in an unquoted local part.
+func atext(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= 0x80:
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+/=?^_`{|}~-.", c) >= 0
+}
+
+// checkPhone strips spaces, dashes, dots and brackets and requires what is
+// left to be 6 to 15 digits (E.164), with an optional leading '+'.
+func checkPhone(raw string, p *Problems) (string, bool) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return "", true
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteByte(c)
+			digits++
+		case c == '+' && b.Len() == 0:
+			b.WriteByte(c)
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t':
+		default:
+			p.add("phone", raw, "not a phone number (only digits, an optional leading +, spaces, dashes and brackets)")
+			return "", false
+		}
+	}
+	if digits < 6 || digits > 15 {
+		p.add("phone", raw, "a phone number has 6 to 15 digits")
+		return "", false
+	}
+	return b.String(), true
+}
+
+func checkEvent(raw string, p *Problems) api.Event {
+	v := strings.ToLower(strings.TrimSpace(raw))
+	switch api.Event(v) {
+	case api.EventHardBounced, api.EventComplained, api.EventBlacklisted, api.EventUnsubscribed:
+		return api.Event(v)
+	case "":
+		p.add("event", "", "required for subscriptions/callback (hard_bounced, complained, blacklisted or unsubscribed)")
+	default:
+		p.add("event", raw, "unknown event (want hard_bounced, complained, blacklisted or unsubscribed)")
+	}
+	return ""
+}
+
+func checkSegmentID(raw, fallback string, p *Problems) api.SegmentID {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		v = fallback
+	}
+	if v == "" {
+		p.add("segment_id", "", "required for segments/add and segments/remove (give a segment_id column or --segment-id)")
+		return ""
+	}
+	if len(v) > 64 {
+		p.add("segment_id", raw, "longer than 64 characters")
+		return ""
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] == 0x7f {
+			p.add("segment_id", raw, "contains spaces or control characters")
+			return ""
+		}
+	}
+	return api.SegmentID(v)
+}
+
+var (
+	yes = true
+	no  = false
+)
+
+// parseFlag accepts true/false, 1/0 and yes/no in any case.
+func parseFlag(v string) (*bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1", "yes":
+		return &yes, true
+	case "false", "0", "no":
+		return &no, true
+	}
+	return nil, false
+}
+
+func checkSubscriptions(rec *csvsource.Record, p *Problems) api.Subscriptions {
+	var s api.Subscriptions
+	flags := []struct {
+		column string
+		raw    string
+		dst    **bool
+	}{
+		{"email_bulk", rec.EmailBulk, &s.EmailBulk},
+		{"email_chain", rec.EmailChain, &s.EmailChain},
+		{"email_transactional", rec.EmailTransactional, &s.EmailTransactional},
+		{"sms_bulk", rec.SMSBulk, &s.SMSBulk},
+		{"sms_chain", rec.SMSChain, &s.SMSChain},
+		{"sms_transactional", rec.SMSTransactional, &s.SMSTransactional},
+	}
+	set, bad := 0, 0
+	for _, f := range flags {
+		if strings.TrimSpace(f.raw) == "" {
+			continue
+		}
+		b, ok := parseFlag(f.raw)
+		if !ok {
+			p.add(f.column, f.raw, "not a flag (want true/false, 1/0 or yes/no)")
+			bad++
+			continue
+		}
+		*f.dst = b
+		set++
+	}
+	if set == 0 && bad == 0 {
+		p.add("subscription flags", "", "subscriptions/manage needs at least one of email_bulk, email_chain, email_transactional, sms_bulk, sms_chain, sms_transactional")
+	}
+	return s
+}

@@ -1,0 +1,54 @@
+package job
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
+)
+
+// FuzzBuild checks that validation never panics and that whatever it lets
+// through is sendable as documented.
+func FuzzBuild(f *testing.F) {
+	f.Add("ada@example.com", "", "segments/add", "100500", "", "", "")
+	f.Add("", "+1 (555) 010-0199", "segments/get", "", "", "", "")
+	f.Add("a@b.co", "", "subscriptions/manage", "", "", "yes", "maybe")
+	f.Add("a@b.co", "123", "subscriptions/callback", "", "hard_bounced", "", "")
+	f.Add("x@", "abc", "segments/remove", " ", "", "", "")
+	f.Fuzz(func(t *testing.T, email, phone, action, segment, event, bulk, sms string) {
+		rec := csvsource.Record{Email: email, Phone: phone, Action: action, SegmentID: segment, Event: event, EmailBulk: bulk, SMSBulk: sms}
+		j, err := Build(&rec, Defaults{})
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error text")
+			}
+			return
+		}
+		if j.Action.Index() < 0 {
+			t.Fatalf("accepted unknown action %q", j.Action)
+		}
+		if j.Contact.Email == "" && j.Contact.Phone == "" {
+			t.Fatal("accepted a row with no contact")
+		}
+		if j.Contact.Email != "" && emailProblem(j.Contact.Email) != "" {
+			t.Fatalf("accepted bad email %q", j.Contact.Email)
+		}
+		if p := strings.TrimPrefix(j.Contact.Phone, "+"); p != "" && strings.Trim(p, "0123456789") != "" {
+			t.Fatalf("accepted phone %q", j.Contact.Phone)
+		}
+		switch j.Action {
+		case SegmentsAdd, SegmentsRemove:
+			if j.SegmentID == "" || strings.ContainsAny(string(j.SegmentID), " \t\r\n") {
+				t.Fatalf("accepted segment %q", j.SegmentID)
+			}
+		case SubscriptionsCallback:
+			if j.Contact.Email == "" || j.Contact.Phone != "" || j.Event == "" {
+				t.Fatalf("accepted callback %+v", j)
+			}
+		case SubscriptionsManage:
+			if j.Subs.EmailBulk == nil && j.Subs.SMSBulk == nil {
+				t.Fatal("accepted manage with no flag")
+			}
+		}
+	})
+}

@@ -1,0 +1,143 @@
+package job
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
+)
+
+func TestBuildValid(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  csvsource.Record
+		def  Defaults
+		want Job
+	}{
+		{"add by email", csvsource.Record{Email: " ada@example.com ", Action: "segments/add", SegmentID: "100500"}, Defaults{},
+			Job{Action: SegmentsAdd, Contact: api.Contact{Email: "ada@example.com"}, SegmentID: "100500"}},
+		{"add by phone, formatting stripped", csvsource.Record{Phone: "+44 (7700) 900-123", Action: "Segments/Add", SegmentID: "s-1"}, Defaults{},
+			Job{Action: SegmentsAdd, Contact: api.Contact{Phone: "+447700900123"}, SegmentID: "s-1"}},
+		{"defaults fill empty cells", csvsource.Record{Email: "a@b.co"}, Defaults{Action: SegmentsRemove, SegmentID: "7"},
+			Job{Action: SegmentsRemove, Contact: api.Contact{Email: "a@b.co"}, SegmentID: "7"}},
+		{"cell beats default", csvsource.Record{Email: "a@b.co", Action: "segments/get", SegmentID: "9"}, Defaults{Action: SegmentsAdd, SegmentID: "7"},
+			Job{Action: SegmentsGet, Contact: api.Contact{Email: "a@b.co"}}},
+		{"leading slash in action", csvsource.Record{Email: "a@b.co", Action: "/segments/get"}, Defaults{},
+			Job{Action: SegmentsGet, Contact: api.Contact{Email: "a@b.co"}}},
+		{"callback keeps only the email", csvsource.Record{Email: "a@b.co", Phone: "123456", Action: "subscriptions/callback", Event: " Hard_Bounced"}, Defaults{},
+			Job{Action: SubscriptionsCallback, Contact: api.Contact{Email: "a@b.co"}, Event: api.EventHardBounced}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Build(&tt.rec, tt.def)
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("Build = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildSubscriptionFlags(t *testing.T) {
+	rec := csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage",
+		EmailBulk: "TRUE", EmailChain: "0", EmailTransactional: "yes", SMSBulk: "No", SMSChain: " 1 "}
+	j, err := Build(&rec, Defaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []*bool{j.Subs.EmailBulk, j.Subs.EmailChain, j.Subs.EmailTransactional, j.Subs.SMSBulk, j.Subs.SMSChain, j.Subs.SMSTransactional}
+	want := []string{"true", "false", "true", "false", "true", "absent"}
+	for i, b := range got {
+		s := "absent"
+		if b != nil {
+			s = map[bool]string{true: "true", false: "false"}[*b]
+		}
+		if s != want[i] {
+			t.Errorf("flag %d = %s, want %s", i, s, want[i])
+		}
+	}
+}
+
+func TestBuildInvalid(t *testing.T) {
+	tests := []struct {
+		name    string
+		rec     csvsource.Record
+		def     Defaults
+		column  string
+		problem string
+	}{
+		{"no action", csvsource.Record{Email: "a@b.co"}, Defaults{}, "action", "missing"},
+		{"unknown action", csvsource.Record{Email: "a@b.co", Action: "segments/delete"}, Defaults{}, "action", "unknown action"},
+		{"no contact", csvsource.Record{Action: "segments/get"}, Defaults{}, "email", "no contact"},
+		{"bad email", csvsource.Record{Email: "bob@", Action: "segments/get"}, Defaults{}, "email", "nothing after @"},
+		{"email without at", csvsource.Record{Email: "bob.example.com", Action: "segments/get"}, Defaults{}, "email", "no @"},
+		{"email two ats", csvsource.Record{Email: "a@b@c.com", Action: "segments/get"}, Defaults{}, "email", "more than one @"},
+		{"email no dot in domain", csvsource.Record{Email: "a@localhost", Action: "segments/get"}, Defaults{}, "email", "no dot"},
+		{"email with space", csvsource.Record{Email: "a b@c.com", Action: "segments/get"}, Defaults{}, "email", "not allowed"},
+		{"email double dot", csvsource.Record{Email: "a..b@c.com", Action: "segments/get"}, Defaults{}, "email", "misplaced dot"},
+		{"email bad domain", csvsource.Record{Email: "a@-c.com", Action: "segments/get"}, Defaults{}, "email", "not a valid host name"},
+		{"phone letters", csvsource.Record{Phone: "555-CALL-NOW", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"phone scientific notation", csvsource.Record{Phone: "4.4001E+12", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"phone too short", csvsource.Record{Phone: "12345", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
+		{"phone too long", csvsource.Record{Phone: "1234567890123456", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
+		{"plus in the middle", csvsource.Record{Phone: "12+34567", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"add without segment", csvsource.Record{Email: "a@b.co", Action: "segments/add"}, Defaults{}, "segment_id", "required"},
+		{"segment with space", csvsource.Record{Email: "a@b.co", Action: "segments/remove", SegmentID: "1 2"}, Defaults{}, "segment_id", "spaces"},
+		{"manage without flags", csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage"}, Defaults{}, "subscription flags", "at least one"},
+		{"manage flag maybe", csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage", SMSBulk: "maybe"}, Defaults{}, "sms_bulk", "not a flag"},
+		{"callback unknown event", csvsource.Record{Email: "a@b.co", Action: "subscriptions/callback", Event: "exploded"}, Defaults{}, "event", "unknown event"},
+		{"callback no event", csvsource.Record{Email: "a@b.co", Action: "subscriptions/callback"}, Defaults{}, "event", "required"},
+		{"callback by phone", csvsource.Record{Phone: "+15550100199", Action: "subscriptions/callback", Event: "complained"}, Defaults{}, "email", "not a phone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Build(&tt.rec, tt.def)
+			var p Problems
+			if !errors.As(err, &p) {
+				t.Fatalf("Build error = %v, want Problems", err)
+			}
+			if p[0].Column != tt.column || !strings.Contains(p[0].Problem, tt.problem) {
+				t.Errorf("first problem = %q on %q, want %q on %q", p[0].Problem, p[0].Column, tt.problem, tt.column)
+			}
+		})
+	}
+}
+
+func TestBuildReportsEveryProblem(t *testing.T) {
+	rec := csvsource.Record{Email: "x@", Phone: "abc", Action: "segments/add"}
+	_, err := Build(&rec, Defaults{})
+	want := `email "x@": not an email address (nothing after @); phone "abc": not a phone number (only digits, an optional leading +, spaces, dashes and brackets); segment_id: required`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error = %v\nwant prefix %s", err, want)
+	}
+}
+
+func TestErrorQuotesLongValuesShort(t *testing.T) {
+	long := strings.Repeat("é", 100) + "@x"
+	rec := csvsource.Record{Email: long, Action: "segments/get"}
+	_, err := Build(&rec, Defaults{})
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "…") {
+		t.Errorf("error = %q: want a shortened quote", err)
+	}
+}
+
+func TestParseAction(t *testing.T) {
+	for _, a := range Actions {
+		if got, ok := ParseAction(" " + strings.ToUpper(string(a)) + " "); !ok || got != a {
+			t.Errorf("ParseAction(%q) = %q, %v", a, got, ok)
+		}
+		if a.Index() < 0 || Actions[a.Index()] != a {
+			t.Errorf("%q.Index() = %d", a, a.Index())
+		}
+	}
+	if _, ok := ParseAction("segments"); ok {
+		t.Error(`ParseAction("segments") accepted`)
+	}
+	if SegmentsGet.Writes() || !SegmentsAdd.Writes() {
+		t.Error("Writes is wrong")
+	}
+}
