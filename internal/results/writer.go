@@ -1,0 +1,187 @@
+// Package results writes what happened to every row: the results file, one
+// record per input row, and the failed-rows file, which pcsync accepts as
+// input again.
+package results
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// The columns pcsync adds to the results file, around the input's own.
+const (
+	ColRow        = "row"
+	ColStatus     = "status"
+	ColHTTPStatus = "http_status"
+	ColAttempts   = "attempts"
+	ColError      = "error"
+	ColSegments   = "segments"
+)
+
+// Own lists the results file's own columns: ColRow first, the others after
+// the input's columns.
+var Own = []string{ColRow, ColStatus, ColHTTPStatus, ColAttempts, ColError, ColSegments}
+
+// InputPrefix is put before an input column whose name is one of Own, so
+// that the results header never names a column twice.
+const InputPrefix = "input_"
+
+// Writer writes results as rows finish. It is not safe for concurrent use:
+// one goroutine owns it.
+type Writer struct {
+	res, fail  *csv.Writer
+	nIn        int
+	errorCol   int // index of the input's own "error" column, -1 if none
+	resRecord  []string
+	failRecord []string
+	scrub      *strings.Replacer
+}
+
+// Options configures a Writer.
+type Options struct {
+	// Scrub lists strings (the shop secret) that must never reach a file;
+	// any occurrence in the text pcsync writes is replaced by [REDACTED].
+	Scrub []string
+}
+
+// NewWriter writes the headers of both files, in the input's delimiter, and
+// returns a Writer for the rows. failed may be nil.
+func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Writer, error) {
+	w := &Writer{nIn: len(h.Names), errorCol: h.Index(ColError)}
+	var pairs []string
+	for _, s := range opt.Scrub {
+		if s != "" {
+			pairs = append(pairs, s, "[REDACTED]")
+		}
+	}
+	if len(pairs) > 0 {
+		w.scrub = strings.NewReplacer(pairs...)
+	}
+	w.res = newCSV(results, h.Comma)
+	if err := w.res.Write(ResultsHeader(h)); err != nil {
+		return nil, err
+	}
+	w.resRecord = make([]string, 0, w.nIn+len(Own))
+	if failed != nil {
+		w.fail = newCSV(failed, h.Comma)
+		if err := w.fail.Write(FailedHeader(h)); err != nil {
+			return nil, err
+		}
+		w.failRecord = make([]string, 0, w.nIn+1)
+	}
+	return w, w.Flush()
+}
+
+func newCSV(out io.Writer, comma rune) *csv.Writer {
+	c := csv.NewWriter(out)
+	if comma != 0 {
+		c.Comma = comma
+	}
+	return c
+}
+
+// ResultsHeader returns the results file's header for an input header.
+func ResultsHeader(h csvsource.Header) []string {
+	out := make([]string, 0, len(h.Names)+len(Own))
+	out = append(out, ColRow)
+	for i, name := range h.Names {
+		if isOwn(h.Keys[i]) {
+			name = InputPrefix + name
+		}
+		out = append(out, name)
+	}
+	return append(out, Own[1:]...)
+}
+
+// FailedHeader returns the failed-rows file's header: the input's own,
+// with an "error" column added unless the input already has one (a
+// failed-rows file fed back in), whose cells are then replaced.
+func FailedHeader(h csvsource.Header) []string {
+	out := append([]string(nil), h.Names...)
+	if h.Index(ColError) < 0 {
+		out = append(out, ColError)
+	}
+	return out
+}
+
+func isOwn(key string) bool {
+	for _, o := range Own {
+		if key == o {
+			return true
+		}
+	}
+	return false
+}
+
+// Write records one result, and the row in the failed-rows file when it did
+// not end ok. Records reach the underlying writers on Flush.
+func (w *Writer) Write(r *worker.Result) error {
+	msg := w.text(r.Error)
+	rec := append(w.resRecord[:0], strconv.Itoa(r.Row.Index))
+	rec = append(rec, r.Row.Fields...)
+	rec = append(rec, r.Status.String(), itoaOrEmpty(r.HTTPStatus), strconv.Itoa(r.Attempts), msg, w.text(FormatSegments(r.Segments)))
+	if err := w.res.Write(rec); err != nil {
+		return err
+	}
+	if w.fail == nil || r.Status == worker.StatusOK {
+		return nil
+	}
+	frec := append(w.failRecord[:0], r.Row.Fields...)
+	if w.errorCol >= 0 {
+		frec[w.errorCol] = msg
+	} else {
+		frec = append(frec, msg)
+	}
+	return w.fail.Write(frec)
+}
+
+// Flush hands every record written so far to the underlying writers and
+// reports the first error either file met.
+func (w *Writer) Flush() error {
+	w.res.Flush()
+	err := w.res.Error()
+	if w.fail != nil {
+		w.fail.Flush()
+		if ferr := w.fail.Error(); err == nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+// text makes a cell pcsync writes from its own or the server's words safe:
+// no secret, no line breaks, and no formula when opened in a spreadsheet.
+func (w *Writer) text(s string) string {
+	if s == "" {
+		return s
+	}
+	if w.scrub != nil {
+		s = w.scrub.Replace(s)
+	}
+	return Defuse(s)
+}
+
+// Defuse keeps a spreadsheet from reading s as a formula (CSV injection): a
+// cell starting with = + - @, a tab or a carriage return gets a leading
+// apostrophe. Line breaks become spaces.
+func Defuse(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	}
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+func itoaOrEmpty(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,58 @@
+package runner
+
+import (
+	"context"
+	"io"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/job"
+)
+
+// Plan is what a run would do, found by validating every row and sending
+// nothing.
+type Plan struct {
+	Rows        int
+	ByAction    [job.NumActions]int // valid rows per action
+	Invalid     int
+	Samples     []Invalid // the first invalid rows
+	HardBounced int       // hard_bounced events: they delete contacts
+	Examples    [job.NumActions]*job.Job
+}
+
+// Invalid is one invalid row of a Plan.
+type Invalid struct {
+	Row, Line int
+	Error     string
+}
+
+// MakePlan validates every row of src, keeping up to samples invalid rows.
+func MakePlan(ctx context.Context, src RowSource, d job.Defaults, samples int) (*Plan, error) {
+	p := &Plan{}
+	for ctx.Err() == nil {
+		row, err := src.Next()
+		if err == io.EOF {
+			return p, nil
+		}
+		if err != nil {
+			return p, err
+		}
+		p.Rows++
+		j, err := job.Build(&row.Record, d)
+		if err != nil {
+			p.Invalid++
+			if len(p.Samples) < samples {
+				p.Samples = append(p.Samples, Invalid{Row: row.Index, Line: row.Line, Error: err.Error()})
+			}
+			continue
+		}
+		i := j.Action.Index()
+		p.ByAction[i]++
+		if p.Examples[i] == nil {
+			p.Examples[i] = &j
+		}
+		if j.Event == api.EventHardBounced {
+			p.HardBounced++
+		}
+	}
+	return p, ctx.Err()
+}

@@ -1,0 +1,149 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pcsync/pcsync/internal/api"
+)
+
+// Options configures a Pool.
+type Options struct {
+	Workers int           // goroutines sending at once; at least 1
+	Timeout time.Duration // bound on one request, answer included; 0 = none
+	Retries int           // attempts after the first for a transient failure
+	Backoff Backoff       // zero value: DefaultBackoff
+	Pacer   *Pacer        // shared by all workers; nil = unlimited
+
+	Sleep  SleepFunc              // backoff waits; nil = Sleep
+	Jitter func(limit int64) int64 // nil = uniform random
+}
+
+// Pool sends tasks through a fixed number of workers.
+type Pool struct {
+	caller Caller
+	opt    Options
+}
+
+// New returns a pool that calls c.
+func New(c Caller, opt Options) *Pool {
+	opt.Workers = max(opt.Workers, 1)
+	if opt.Backoff == (Backoff{}) {
+		opt.Backoff = DefaultBackoff
+	}
+	if opt.Pacer == nil {
+		opt.Pacer = NewPacer(0, 1)
+	}
+	if opt.Sleep == nil {
+		opt.Sleep = Sleep
+	}
+	if opt.Jitter == nil {
+		opt.Jitter = randJitter
+	}
+	return &Pool{caller: c, opt: opt}
+}
+
+// Run sends every task it receives until tasks is closed, and hands each
+// row's result to emit. Once ctx is done no new attempt starts and waits are
+// cut short, but requests already sent are given their own deadline to
+// finish, so that their outcome is known; the tasks still queued come out
+// skipped. Run returns the first error emit returns, after stopping.
+func (p *Pool) Run(ctx context.Context, tasks <-chan Task, emit func(Result) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for range p.opt.Workers {
+		g.Go(func() error {
+			for t := range tasks {
+				if err := emit(p.Do(gctx, &t)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// Do sends one task, retrying as the options say, and returns its result.
+func (p *Pool) Do(ctx context.Context, t *Task) Result {
+	r := Result{Row: t.Row, Action: t.Job.Action}
+	for {
+		if err := p.opt.Pacer.Wait(ctx); err != nil {
+			return p.stopped(r, err)
+		}
+		r.Attempts++
+		segs, status, err := p.attempt(ctx, t)
+		r.HTTPStatus = status
+		if err == nil {
+			r.Status, r.Error, r.Segments = StatusOK, "", segs
+			return r
+		}
+		r.Status, r.Error = StatusFailed, p.describe(err)
+		if r.Attempts > p.opt.Retries || !CheckRetry(ctx, err) {
+			return r
+		}
+		wait := p.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), p.opt.Jitter)
+		if throttled(err) {
+			p.opt.Pacer.PauseFor(wait)
+		}
+		if err := p.opt.Sleep(ctx, wait); err != nil {
+			r.Error = "stopped before retrying: " + r.Error
+			return r
+		}
+	}
+}
+
+// attempt makes one request. Its context is not ctx: a request already sent
+// runs to its answer or its timeout even when the run is stopping.
+func (p *Pool) attempt(ctx context.Context, t *Task) ([]api.Segment, int, error) {
+	rctx := context.WithoutCancel(ctx)
+	if p.opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(rctx, p.opt.Timeout)
+		defer cancel()
+	}
+	return send(rctx, p.caller, &t.Job)
+}
+
+// stopped is the result of a row whose next attempt never started.
+func (p *Pool) stopped(r Result, err error) Result {
+	if r.Attempts == 0 {
+		r.Status, r.Error = StatusSkipped, "not sent: the run was stopped ("+err.Error()+")"
+		return r
+	}
+	r.Error = "stopped before retrying: " + r.Error
+	return r
+}
+
+// describe turns an attempt's error into the text of the results' error
+// column: the server's message, or what happened to the connection. It
+// never quotes a URL.
+func (p *Pool) describe(err error) string {
+	if ae, ok := asAPIError(err); ok {
+		if ae.Message != "" {
+			return ae.Message
+		}
+		return fmt.Sprintf("HTTP %d", ae.StatusCode)
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("no answer within %s", p.opt.Timeout)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed with no answer"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset with no answer"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,58 @@
+package worker
+
+import (
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
+)
+
+// Status is the final outcome of a row.
+type Status uint8
+
+// The statuses a row can end with.
+const (
+	StatusOK      Status = iota // the API answered success
+	StatusFailed                // sent, and the last answer (or its absence) was not a success
+	StatusInvalid               // not sent: the row does not validate
+	StatusSkipped               // not sent: the run stopped before the row's turn
+)
+
+// Statuses lists every status in a fixed order, for summaries.
+var Statuses = []Status{StatusOK, StatusFailed, StatusInvalid, StatusSkipped}
+
+var statusNames = [...]string{"ok", "failed", "invalid", "skipped"}
+
+// String returns the status as written in the results file.
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "unknown"
+}
+
+// ParseStatus is the inverse of String.
+func ParseStatus(v string) (Status, bool) {
+	for i, n := range statusNames {
+		if n == v {
+			return Status(i), true
+		}
+	}
+	return 0, false
+}
+
+// Task is a validated row waiting to be sent.
+type Task struct {
+	Row csvsource.Row
+	Job job.Job
+}
+
+// Result is what happened to one row.
+type Result struct {
+	Row        csvsource.Row
+	Action     job.Action // "" when the row has no valid action
+	Status     Status
+	HTTPStatus int           // status of the last answer, 0 when none came
+	Attempts   int           // requests sent for the row
+	Error      string        // why the row did not end ok
+	Segments   []api.Segment // segments/get: the contact's segments
+}
