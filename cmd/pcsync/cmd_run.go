@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// cmdRun is 'pcsync run'.
+func (a *app) cmdRun(ctx context.Context, args []string) int {
+	fs, o, env := newRunFlags()
+	if err := a.parse(fs, env, args); err != nil {
+		if errors.Is(err, errHelp) {
+			return exitOK
+		}
+		return a.fail(ctx, err)
+	}
+	if fs.NArg() != 1 {
+		return a.fail(ctx, usagef("run takes one INPUT file ('-' for standard input); see --help"))
+	}
+	code, err := a.sync(ctx, o, fs.Arg(0))
+	if err != nil {
+		return a.fail(ctx, err)
+	}
+	return code
+}
+
+// sync is one run of the job, from opening the input to the summary.
+func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error) {
+	in, total, err := a.openInput(input, o)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	src, err := csvsource.Open(in, csvsource.Options{Comma: rune(o.Delimiter)})
+	if err != nil {
+		return 0, usagef(fmt.Sprintf("%s: %v", displayName(input), err))
+	}
+	defer src.Close()
+	if err := checkHeader(src.Header(), o); err != nil {
+		return 0, err
+	}
+	defaults := job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID}
+
+	if o.DryRun {
+		return a.dryRun(ctx, src, defaults, o)
+	}
+
+	target, err := a.target(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	defer target.close()
+
+	out, err := openOutputs(input, o, a.stdout)
+	if err != nil {
+		return 0, err
+	}
+	defer out.close()
+	w, err := results.NewWriter(out.results, out.failed, src.Header(), results.Options{Scrub: []string{string(target.creds.ShopSecret)}})
+	if err != nil {
+		return 0, fmt.Errorf("cannot write results: %w", err)
+	}
+
+	pacer := worker.NewPacer(float64(o.Rate), o.Burst)
+	pool := worker.New(target.client, worker.Options{
+		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer,
+	})
+	tally := &runner.Tally{}
+	stopProgress := a.startProgress(tally, total, o.Quiet)
+	start := time.Now()
+	runErr := runner.Run(ctx, runner.Config{
+		Source: src, Defaults: defaults, Pool: pool, Workers: o.Workers,
+		Sink: w, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+	})
+	stopProgress()
+	closeErr := out.close()
+
+	summaryTo := a.stdout
+	if out.resultsPath == "-" {
+		summaryTo = a.stderr
+	}
+	printSummary(summaryTo, tally, time.Since(start), out)
+	if runErr == nil {
+		runErr = closeErr
+	}
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(a.stderr, "pcsync: interrupted: rows not yet sent are marked skipped in the results")
+		return exitInterrupted, nil
+	case runErr != nil:
+		var ce *csvsource.Error
+		if errors.As(runErr, &ce) {
+			runErr = fmt.Errorf("%s: %w (the rows before it were processed; see the results)", displayName(input), runErr)
+		}
+		return 0, runErr
+	}
+	return exitCode(ctx, nil, tally.Status(worker.StatusOK) != tally.Total()), nil
+}
+
+// openInput opens the input. A file is first scanned whole, so a broken
+// CSV is refused before any request is sent, and the count gives progress
+// its total (-1 when unknown).
+func (a *app) openInput(input string, o *runOptions) (io.ReadCloser, int, error) {
+	if input == "-" {
+		return io.NopCloser(a.stdin), -1, nil
+	}
+	f, err := os.Open(input)
+	if err != nil {
+		return nil, 0, usagef(fmt.Sprintf("cannot read input: %v", err))
+	}
+	n, err := csvsource.Scan(f, csvsource.Options{Comma: rune(o.Delimiter)})
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, usagef(fmt.Sprintf("%s: %v; nothing was sent", input, err))
+	}
+	if n == 0 {
+		f.Close()
+		return nil, 0, usagef(fmt.Sprintf("%s: the header has no rows under it; nothing to do", input))
+	}
+	return f, n, nil
+}
+
+// checkHeader refuses an input whose rows could never be sent.
+func checkHeader(h csvsource.Header, o *runOptions) error {
+	if !h.Has("email") && !h.Has("phone") {
+		return usagef(fmt.Sprintf("the input has no email or phone column (its columns: %v)", h.Names))
+	}
+	if !h.Has("action") && o.Action == "" {
+		return usagef("the input has no action column: give one, or --action for every row")
+	}
+	return nil
+}
+
+func displayName(input string) string {
+	if input == "-" {
+		return "standard input"
+	}
+	return input
+}
+
+// printSummary prints what the run did, by action and status.
+func printSummary(w io.Writer, t *runner.Tally, elapsed time.Duration, out *outputs) {
+	total := t.Total()
+	rate := float64(total) / max(elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(w, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n", total, elapsed.Round(time.Millisecond), rate, t.Attempts())
+	fmt.Fprintf(w, "  %-24s", "action")
+	for _, s := range worker.Statuses {
+		fmt.Fprintf(w, " %8s", s)
+	}
+	fmt.Fprintln(w)
+	line := func(name string, count func(worker.Status) int64) {
+		fmt.Fprintf(w, "  %-24s", name)
+		for _, s := range worker.Statuses {
+			fmt.Fprintf(w, " %8d", count(s))
+		}
+		fmt.Fprintln(w)
+	}
+	for i, act := range job.Actions {
+		if rowTotal(t, i) > 0 {
+			line(string(act), func(s worker.Status) int64 { return t.Count(i, s) })
+		}
+	}
+	if rowTotal(t, runner.NoAction) > 0 {
+		line("(no valid action)", func(s worker.Status) int64 { return t.Count(runner.NoAction, s) })
+	}
+	line("total", t.Status)
+	if out.resultsPath != "-" {
+		fmt.Fprintf(w, "results: %s\n", out.resultsPath)
+	}
+	notOK := total - t.Status(worker.StatusOK)
+	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.failedPath, notOK)
+}
+
+func rowTotal(t *runner.Tally, a int) int64 {
+	var n int64
+	for _, s := range worker.Statuses {
+		n += t.Count(a, s)
+	}
+	return n
+}
+

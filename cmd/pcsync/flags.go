@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/job"
+)
+
+// rateFlag is a request rate: "10", "10/s", "600/m", "36000/h"; 0 means
+// no limit.
+type rateFlag float64
+
+func (r *rateFlag) String() string {
+	if *r == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(*r), 'f', -1, 64) + "/s"
+}
+
+func (r *rateFlag) Set(v string) error {
+	num, unit, _ := strings.Cut(strings.TrimSpace(strings.ToLower(v)), "/")
+	per := time.Second
+	switch unit {
+	case "", "s", "sec", "second":
+	case "m", "min", "minute":
+		per = time.Minute
+	case "h", "hour":
+		per = time.Hour
+	default:
+		return fmt.Errorf("unknown unit %q (want /s, /m or /h)", unit)
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("not a rate: %q (want a number of requests, like 10 or 600/m; 0 for no limit)", v)
+	}
+	*r = rateFlag(f / per.Seconds())
+	return nil
+}
+
+// actionFlag is an action name.
+type actionFlag job.Action
+
+func (a *actionFlag) String() string { return string(*a) }
+
+func (a *actionFlag) Set(v string) error {
+	act, ok := job.ParseAction(v)
+	if !ok {
+		return fmt.Errorf("unknown action %q (want one of %s)", v, actionNames())
+	}
+	*a = actionFlag(act)
+	return nil
+}
+
+func actionNames() string {
+	names := make([]string, len(job.Actions))
+	for i, a := range job.Actions {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
+}
+
+// delimiterFlag is a one-character CSV delimiter; "tab" or `\t` for a tab.
+type delimiterFlag rune
+
+func (d *delimiterFlag) String() string {
+	switch *d {
+	case 0:
+		return ""
+	case '\t':
+		return "tab"
+	}
+	return string(rune(*d))
+}
+
+func (d *delimiterFlag) Set(v string) error {
+	switch v {
+	case "tab", `\t`, "\t":
+		*d = '\t'
+		return nil
+	case ",", ";", "|":
+		*d = delimiterFlag(v[0])
+		return nil
+	}
+	return fmt.Errorf("unsupported delimiter %q (want , ; | or tab)", v)
+}
+
+// positiveInt is an int flag that must be at least min.
+type positiveInt struct {
+	n   *int
+	min int
+}
+
+func (p positiveInt) String() string {
+	if p.n == nil {
+		return ""
+	}
+	return strconv.Itoa(*p.n)
+}
+
+func (p positiveInt) Set(v string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < p.min {
+		return fmt.Errorf("want a whole number of at least %d", p.min)
+	}
+	*p.n = n
+	return nil
+}

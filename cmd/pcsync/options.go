@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+)
+
+// runOptions holds the flags of 'pcsync run'.
+type runOptions struct {
+	ShopID     string
+	SecretFile string
+	APIURL     string
+	Out        string
+	Failed     string
+	Rate       rateFlag
+	Burst      int
+	Workers    int
+	Timeout    time.Duration
+	Retries    int
+	Action     actionFlag
+	SegmentID  string
+	Delimiter  delimiterFlag
+	DryRun     bool
+	Sandbox    bool
+	Quiet      bool
+}
+
+// Environment variables that are not named after their flag.
+const (
+	envShopID     = "PERSONACLICK_SHOP_ID"
+	envShopSecret = "PERSONACLICK_SHOP_SECRET"
+	envAPIURL     = "PERSONACLICK_API_URL"
+)
+
+// defaultRate is deliberately conservative: the API documents no limit.
+const defaultRate = 10
+
+func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
+	o := &runOptions{Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5}
+	fs := flag.NewFlagSet("pcsync run", flag.ContinueOnError)
+	env := map[string]string{}
+	def := func(name, envKey string) string {
+		if envKey == "" {
+			envKey = envName(name)
+		}
+		env[name] = envKey
+		return " (env " + envKey + ")"
+	}
+	fs.StringVar(&o.ShopID, "shop-id", "", "shop ID (Account > Settings > Store Settings)"+def("shop-id", envShopID))
+	fs.StringVar(&o.SecretFile, "shop-secret-file", "", "read the shop secret from this file; else from $"+envShopSecret+". No flag takes the secret itself"+def("shop-secret-file", ""))
+	fs.StringVar(&o.APIURL, "api-url", "", "API base URL (default https://api.personaclick.com)"+def("api-url", envAPIURL))
+	fs.StringVar(&o.Out, "out", "", "results CSV, '-' for standard output (default INPUT.results.csv beside the input)"+def("out", ""))
+	fs.StringVar(&o.Failed, "failed", "", "failed-rows CSV, re-runnable as input (default INPUT.failed.csv beside the input)"+def("failed", ""))
+	fs.Var(&o.Rate, "rate", "requests per second across all workers, e.g. 10, 600/m; 0 for no limit"+def("rate", ""))
+	fs.Var(positiveInt{&o.Burst, 1}, "burst", "requests that may start at once above the rate"+def("burst", ""))
+	fs.Var(positiveInt{&o.Workers, 1}, "workers", "requests in flight at once"+def("workers", ""))
+	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "bound on one request, answer included"+def("timeout", ""))
+	fs.Var(positiveInt{&o.Retries, 0}, "retries", "attempts after the first for a transient failure"+def("retries", ""))
+	fs.Var(&o.Action, "action", "action for rows with no action column or an empty cell: "+actionNames()+def("action", ""))
+	fs.StringVar(&o.SegmentID, "segment-id", "", "segment for segments/add and segments/remove rows with no segment_id"+def("segment-id", ""))
+	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)"+def("delimiter", ""))
+	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file"+def("dry-run", ""))
+	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
+	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv
+
+Reads INPUT ('-' for standard input) and calls the row's action for every row:
+segments/add, segments/remove, segments/get, subscriptions/manage,
+subscriptions/callback. Columns (any case): email, phone, action, segment_id,
+event, email_bulk, email_chain, email_transactional, sms_bulk, sms_chain,
+sms_transactional; other columns are carried into the results untouched.
+
+Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
+and --shop-secret-file.
+
+Examples:
+  pcsync run --sandbox testdata/demo.csv
+  pcsync run --action segments/add --segment-id 100500 --rate 20 emails.csv
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(w, `
+Exit status: 0 every row ok; 1 some rows not ok; 2 nothing done (usage,
+configuration, unreadable input); 130 interrupted.
+`)
+	}
+	return fs, o, env
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/emulator"
+)
+
+// target is the API a run talks to: the real one, or the in-process
+// sandbox.
+type target struct {
+	client *api.Client
+	creds  api.Credentials
+	url    string
+	close  func()
+}
+
+// target resolves where to send and with which credentials.
+func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
+	t := &target{close: func() {}}
+	if o.Sandbox {
+		url, stop, err := startSandbox(emulator.Sandbox())
+		if err != nil {
+			return nil, fmt.Errorf("cannot start the sandbox: %w", err)
+		}
+		t.url, t.close = url, stop
+		t.creds = api.Credentials{ShopID: emulator.SandboxShopID, ShopSecret: emulator.SandboxShopSecret}
+		fmt.Fprintf(a.stderr, "pcsync: sandbox: sending to the in-process emulator at %s (nothing leaves this machine)\n", url)
+	} else {
+		creds, err := a.credentials(o)
+		if err != nil {
+			return nil, err
+		}
+		t.creds = creds
+		t.url = o.APIURL
+		if t.url == "" {
+			t.url = api.DefaultBaseURL
+		}
+	}
+	client, err := api.NewClient(t.url, t.creds,
+		api.WithHTTPClient(api.NewHTTPClient(o.Workers)),
+		api.WithUserAgent("pcsync/"+version))
+	if err != nil {
+		t.close()
+		if errors.Is(err, api.ErrInsecureURL) {
+			return nil, usagef(fmt.Sprintf("--api-url %s: %v", o.APIURL, err))
+		}
+		return nil, usagef(fmt.Sprintf("API: %v", err))
+	}
+	t.client = client
+	return t, nil
+}
+
+// credentials reads the shop ID and secret from the flags and environment.
+// Neither error message ever quotes the secret.
+func (a *app) credentials(o *runOptions) (api.Credentials, error) {
+	var c api.Credentials
+	c.ShopID = strings.TrimSpace(o.ShopID)
+	if c.ShopID == "" {
+		return c, usagef("no shop ID: set " + envShopID + " or --shop-id (or try --sandbox)")
+	}
+	switch {
+	case o.SecretFile != "":
+		b, err := os.ReadFile(o.SecretFile)
+		if err != nil {
+			return c, usagef(fmt.Sprintf("cannot read the shop secret file: %v", err))
+		}
+		c.ShopSecret = api.Secret(strings.TrimSpace(string(b)))
+		if c.ShopSecret == "" {
+			return c, usagef(fmt.Sprintf("the shop secret file %s is empty", o.SecretFile))
+		}
+	case a.getenv(envShopSecret) != "":
+		c.ShopSecret = api.Secret(strings.TrimSpace(a.getenv(envShopSecret)))
+	default:
+		return c, usagef("no shop secret: set " + envShopSecret + " or --shop-secret-file (or try --sandbox)")
+	}
+	return c, nil
+}
+
+// startSandbox serves an emulator on a loopback port and returns its URL
+// and a function that stops it.
+func startSandbox(opt emulator.Options) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: emulator.New(opt), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}
