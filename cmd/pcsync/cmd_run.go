@@ -191,4 +191,3 @@ func rowTotal(t *runner.Tally, a int) int64 {
 	}
 	return n
 }
-

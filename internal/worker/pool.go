@@ -22,7 +22,7 @@ type Options struct {
 	Backoff Backoff       // zero value: DefaultBackoff
 	Pacer   *Pacer        // shared by all workers; nil = unlimited
 
-	Sleep  SleepFunc              // backoff waits; nil = Sleep
+	Sleep  SleepFunc               // backoff waits; nil = Sleep
 	Jitter func(limit int64) int64 // nil = uniform random
 }
 
