@@ -85,12 +85,14 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 			return r
 		}
 		r.Status, r.Error = StatusFailed, p.describe(err)
-		if r.Attempts > p.opt.Retries || !CheckRetry(ctx, err) {
-			return r
-		}
 		wait := p.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), p.opt.Jitter)
 		if throttled(err) {
+			// The server is overloaded for everyone: hold the whole pool
+			// back, even when this row has no retry left.
 			p.opt.Pacer.PauseFor(wait)
+		}
+		if r.Attempts > p.opt.Retries || !CheckRetry(ctx, err) {
+			return r
 		}
 		if err := p.opt.Sleep(ctx, wait); err != nil {
 			r.Error = "stopped before retrying: " + r.Error
@@ -126,10 +128,14 @@ func (p *Pool) stopped(r Result, err error) Result {
 // never quotes a URL.
 func (p *Pool) describe(err error) string {
 	if ae, ok := asAPIError(err); ok {
-		if ae.Message != "" {
-			return ae.Message
+		msg := ae.Message
+		if msg == "" {
+			msg = fmt.Sprintf("HTTP %d", ae.StatusCode)
 		}
-		return fmt.Sprintf("HTTP %d", ae.StatusCode)
+		if errors.Is(ae, api.ErrUnexpectedBody) {
+			msg = "answer is not the documented JSON: " + msg
+		}
+		return msg
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):

@@ -13,18 +13,15 @@ import (
 
 // CheckRetry reports whether an attempt that ended with err is worth another
 // try. It looks at ctx first: once the run is stopping nothing is retried.
-// Transient: no answer (connection refused, reset or closed, timeout), 429,
-// 5xx other than 501 and 505, and any answer whose body was not the
-// documented JSON. Permanent: every other status (400, 403, 404, ...) and
-// errors no retry can mend (bad certificate, bad URL).
+// Transient: no answer (connection refused, reset or closed, timeout), 408,
+// 429, 5xx other than 501 and 505, and a 2xx whose body was not the
+// documented JSON. Permanent: every other status (400, 403, 404, a redirect,
+// whatever their body) and errors no retry can mend (a bad certificate).
 func CheckRetry(ctx context.Context, err error) bool {
 	if ctx.Err() != nil || err == nil {
 		return false
 	}
 	if ae, ok := asAPIError(err); ok {
-		if errors.Is(ae, api.ErrUnexpectedBody) {
-			return true
-		}
 		switch s := ae.StatusCode; {
 		case s == http.StatusTooManyRequests, s == http.StatusRequestTimeout:
 			return true
@@ -32,6 +29,8 @@ func CheckRetry(ctx context.Context, err error) bool {
 			return false
 		case s >= 500:
 			return true
+		case s >= 200 && s < 300:
+			return errors.Is(ae, api.ErrUnexpectedBody)
 		}
 		return false
 	}

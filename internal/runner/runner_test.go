@@ -1,0 +1,197 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+func setup(t *testing.T) (*emulator.Emulator, *api.Client) {
+	t.Helper()
+	opts := emulator.Sandbox()
+	em := emulator.New(opts)
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
+		api.WithHTTPClient(api.NewHTTPClient(8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return em, c
+}
+
+// input makes n rows: every fifth invalid, the rest segments/add or get.
+func input(n int) string {
+	var b strings.Builder
+	b.WriteString("email,action,segment_id,note\n")
+	for i := 1; i <= n; i++ {
+		switch {
+		case i%5 == 0:
+			fmt.Fprintf(&b, "broken-%d,segments/add,1,n%d\n", i, i)
+		case i%2 == 0:
+			fmt.Fprintf(&b, "u%d@example.com,segments/get,,n%d\n", i, i)
+		default:
+			fmt.Fprintf(&b, "u%d@example.com,segments/add,100500,n%d\n", i, i)
+		}
+	}
+	return b.String()
+}
+
+type failingSink struct{ after int }
+
+func (s *failingSink) Write(*worker.Result) error {
+	if s.after == 0 {
+		return errors.New("disk full")
+	}
+	s.after--
+	return nil
+}
+func (s *failingSink) Flush() error { return nil }
+
+func TestRunEveryRowGetsOneResult(t *testing.T) {
+	em, c := setup(t)
+	const n = 500
+	src, err := csvsource.Open(strings.NewReader(input(n)), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var res, fail bytes.Buffer
+	w, err := results.NewWriter(&res, &fail, src.Header(), results.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally := &Tally{}
+	syncs := 0
+	err = Run(context.Background(), Config{
+		Source: src, Pool: worker.New(c, worker.Options{Workers: 8}), Workers: 8,
+		Sink: w, Sync: func() error { syncs++; return nil }, Tally: tally,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&res).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]string{}
+	for _, r := range recs[1:] {
+		i, _ := strconv.Atoi(r[0])
+		if _, dup := seen[i]; dup {
+			t.Fatalf("row %d written twice", i)
+		}
+		seen[i] = r[5]
+		if r[5] != "ok" && r[5] != "invalid" {
+			t.Errorf("row %d: %q", i, r)
+		}
+		if want := "n" + r[0]; r[4] != want {
+			t.Errorf("row %d carries note %q, want %q", i, r[4], want)
+		}
+		if (i%5 == 0) != (r[5] == "invalid") {
+			t.Errorf("row %d status %s", i, r[5])
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("%d results for %d rows", len(seen), n)
+	}
+	if tally.Total() != n || tally.Status(worker.StatusInvalid) != n/5 || tally.Count(job.SegmentsGet.Index(), worker.StatusOK) != 200 {
+		t.Errorf("tally total %d invalid %d", tally.Total(), tally.Status(worker.StatusInvalid))
+	}
+	if syncs == 0 {
+		t.Error("results were never synced")
+	}
+	if got := em.SegmentSize("100500"); got != 200 {
+		t.Errorf("segment has %d members, want 200", got)
+	}
+	failRecs, _ := csv.NewReader(&fail).ReadAll()
+	if len(failRecs) != 1+n/5 {
+		t.Errorf("failed file has %d records", len(failRecs))
+	}
+}
+
+func TestRunStopsSendingWhenResultsCannotBeWritten(t *testing.T) {
+	em, c := setup(t)
+	src, err := csvsource.Open(strings.NewReader(input(1000)), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	err = Run(context.Background(), Config{
+		Source: src, Pool: worker.New(c, worker.Options{Workers: 4}), Workers: 4,
+		Sink: &failingSink{after: 10},
+	})
+	if !errors.Is(err, ErrSink) || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Run = %v", err)
+	}
+	// At most the rows in flight or queued when the write failed were sent.
+	if n := em.Stats().Requests; n > 10+4+4+4*4 {
+		t.Errorf("%d requests after the results file failed", n)
+	}
+}
+
+func TestRunCancelledSendsNothing(t *testing.T) {
+	em, c := setup(t)
+	src, err := csvsource.Open(strings.NewReader(input(50)), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var res bytes.Buffer
+	w, _ := results.NewWriter(&res, nil, src.Header(), results.Options{})
+	err = Run(ctx, Config{Source: src, Pool: worker.New(c, worker.Options{Workers: 2}), Workers: 2, Sink: w})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v", err)
+	}
+	if em.Stats().Requests != 0 {
+		t.Errorf("%d requests sent", em.Stats().Requests)
+	}
+}
+
+func TestRunReturnsInputError(t *testing.T) {
+	_, c := setup(t)
+	src, err := csvsource.Open(strings.NewReader("email,action\na@b.co,segments/get\n\"broken,segments/get\n"), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var res bytes.Buffer
+	w, _ := results.NewWriter(&res, nil, src.Header(), results.Options{})
+	err = Run(context.Background(), Config{Source: src, Pool: worker.New(c, worker.Options{}), Sink: w})
+	var ce *csvsource.Error
+	if !errors.As(err, &ce) || ce.Line != 3 {
+		t.Fatalf("Run = %v, want a csvsource error on line 3", err)
+	}
+}
+
+func TestMakePlan(t *testing.T) {
+	src, err := csvsource.Open(strings.NewReader(input(100)+"x@y.co,subscriptions/callback,,\n"), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	p, err := MakePlan(context.Background(), src, job.Defaults{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rows != 101 || p.Invalid != 21 || len(p.Samples) != 3 || p.ByAction[job.SegmentsAdd.Index()] != 40 || p.ByAction[job.SegmentsGet.Index()] != 40 {
+		t.Errorf("plan = %+v", p)
+	}
+	if p.Samples[0].Row != 5 || p.Samples[0].Line != 6 || !strings.Contains(p.Samples[0].Error, "email") {
+		t.Errorf("first sample = %+v", p.Samples[0])
+	}
+}

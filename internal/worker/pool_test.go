@@ -1,0 +1,271 @@
+package worker
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/job"
+)
+
+// sleeps records the waits a pool asked for, without waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+// setup returns the emulator behind an HTTP server, and a client of it.
+func setup(t *testing.T, faults emulator.Faults) (*emulator.Emulator, *api.Client) {
+	t.Helper()
+	opts := emulator.Sandbox()
+	opts.Faults = faults
+	opts.Seed = 7
+	em := emulator.New(opts)
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
+		api.WithHTTPClient(api.NewHTTPClient(8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return em, c
+}
+
+func task(i int, rec csvsource.Record) Task {
+	j, err := job.Build(&rec, job.Defaults{})
+	if err != nil {
+		panic(err)
+	}
+	return Task{Row: csvsource.Row{Index: i, Line: i + 1}, Job: j}
+}
+
+func TestDoEveryAction(t *testing.T) {
+	em, c := setup(t, emulator.Faults{})
+	p := New(c, Options{Workers: 1, Retries: 0})
+	ctx := context.Background()
+	steps := []struct {
+		rec   csvsource.Record
+		check func(t *testing.T, r Result)
+	}{
+		{csvsource.Record{Email: "ada@example.com", Action: "segments/add", SegmentID: "100500"}, func(t *testing.T, r Result) {
+			if ct, ok := em.Contact("ada@example.com", ""); !ok || strings.Join(ct.Segments, ",") != "100500" {
+				t.Errorf("contact after add = %+v", ct)
+			}
+		}},
+		{csvsource.Record{Phone: "+1 555 010 0199", Action: "segments/add", SegmentID: "42"}, func(t *testing.T, r Result) {
+			if em.SegmentSize("42") != 1 {
+				t.Errorf("segment 42 has %d members", em.SegmentSize("42"))
+			}
+		}},
+		{csvsource.Record{Email: "ada@example.com", Action: "segments/get"}, func(t *testing.T, r Result) {
+			if len(r.Segments) != 1 || r.Segments[0] != (api.Segment{ID: "100500", Type: "static"}) {
+				t.Errorf("segments = %+v", r.Segments)
+			}
+		}},
+		{csvsource.Record{Email: "ada@example.com", Action: "segments/remove", SegmentID: "100500"}, func(t *testing.T, r Result) {
+			if em.SegmentSize("100500") != 0 {
+				t.Error("still in segment 100500")
+			}
+		}},
+		{csvsource.Record{Email: "ada@example.com", Action: "subscriptions/manage", EmailBulk: "no", SMSChain: "yes"}, func(t *testing.T, r Result) {
+			ct, _ := em.Contact("ada@example.com", "")
+			if ct.Subscriptions["email_bulk"] || !ct.Subscriptions["sms_chain"] || len(ct.Subscriptions) != 2 {
+				t.Errorf("subscriptions = %v", ct.Subscriptions)
+			}
+		}},
+		{csvsource.Record{Email: "ada@example.com", Action: "subscriptions/callback", Event: "hard_bounced"}, func(t *testing.T, r Result) {
+			if !em.HardBounced("ada@example.com") {
+				t.Error("not hard-bounced")
+			}
+		}},
+	}
+	for i, s := range steps {
+		tk := task(i+1, s.rec)
+		t.Run(string(tk.Job.Action), func(t *testing.T) {
+			r := p.Do(ctx, &tk)
+			if r.Status != StatusOK || r.HTTPStatus != 200 || r.Attempts != 1 || r.Error != "" {
+				t.Fatalf("result = %+v", r)
+			}
+			s.check(t, r)
+		})
+	}
+}
+
+func TestDoPermanentErrorIsNotRetried(t *testing.T) {
+	em, c := setup(t, emulator.Faults{})
+	p := New(c, Options{Workers: 1, Retries: 5})
+	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "7"})
+	r := p.Do(context.Background(), &tk)
+	if r.Status != StatusFailed || r.HTTPStatus != 403 || r.Attempts != 1 || !strings.Contains(r.Error, "dynamic") {
+		t.Errorf("result = %+v", r)
+	}
+	if n := em.Stats().Requests; n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestDoRetriesTransientFailures(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults emulator.Faults
+		status int
+		errSub string
+	}{
+		{"503", emulator.Faults{Rate5xx: 1}, 503, ""},
+		{"HTML 500", emulator.Faults{RateHTML: 1}, 500, "not the documented JSON"},
+		{"HTML 200", emulator.Faults{RateBadOK: 1}, 200, "not the documented JSON"},
+		{"closed before", emulator.Faults{RateDropBefore: 1}, 0, "connection closed with no answer"},
+		{"429 without Retry-After", emulator.Faults{Rate429: 1}, 429, "too many requests"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			em, c := setup(t, tt.faults)
+			var s sleeps
+			p := New(c, Options{Workers: 1, Retries: 3, Sleep: s.sleep, Pacer: fakePacer(nil)})
+			tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
+			r := p.Do(context.Background(), &tk)
+			if r.Status != StatusFailed || r.Attempts != 4 || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.errSub) {
+				t.Errorf("result = %+v", r)
+			}
+			if len(s.d) != 3 {
+				t.Errorf("waited %d times, want 3", len(s.d))
+			}
+			if em.Stats().Requests != 4 || em.SegmentSize("100500") != 0 {
+				t.Errorf("requests %d, segment size %d", em.Stats().Requests, em.SegmentSize("100500"))
+			}
+		})
+	}
+}
+
+func TestDoSucceedsThroughFlakyServer(t *testing.T) {
+	// A third of the answers fail in one of five ways; every row must still
+	// end ok, and every ok row must have been applied.
+	em, c := setup(t, emulator.Faults{Rate5xx: 0.1, RateHTML: 0.05, Rate429: 0.05, RetryAfter: "1", RateDropBefore: 0.05, RateDropAfter: 0.05, RateBadOK: 0.03})
+	var s sleeps
+	p := New(c, Options{Workers: 1, Retries: 10, Sleep: s.sleep, Pacer: fakePacer(nil)})
+	attempts := 0
+	for i := 1; i <= 200; i++ {
+		tk := task(i, csvsource.Record{Email: "u" + strings.Repeat("x", i%7) + "@example.com", Phone: "", Action: "segments/add", SegmentID: "s" + string(rune('a'+i%26))})
+		r := p.Do(context.Background(), &tk)
+		if r.Status != StatusOK {
+			t.Fatalf("row %d: %+v", i, r)
+		}
+		attempts += r.Attempts
+	}
+	if attempts == 200 {
+		t.Error("no row needed a retry: the faults did not fire")
+	}
+	if got := em.Stats().Requests; got != int64(attempts) {
+		t.Errorf("server saw %d requests, results count %d attempts", got, attempts)
+	}
+}
+
+func TestDoDropAfterApplyIsResentAndOK(t *testing.T) {
+	em, c := setup(t, emulator.Faults{RateDropAfter: 1})
+	var s sleeps
+	p := New(c, Options{Workers: 1, Retries: 2, Sleep: s.sleep, Pacer: fakePacer(nil)})
+	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
+	r := p.Do(context.Background(), &tk)
+	// Every answer is lost, so the row cannot be called ok, though the
+	// server applied it: the truth is "failed, no answer".
+	if r.Status != StatusFailed || r.HTTPStatus != 0 || r.Attempts != 3 {
+		t.Errorf("result = %+v", r)
+	}
+	if em.SegmentSize("100500") != 1 {
+		t.Error("the idempotent resends did not leave the contact in once")
+	}
+}
+
+func TestDoTimeout(t *testing.T) {
+	_, c := setup(t, emulator.Faults{RateSlow: 1, SlowDelay: time.Hour})
+	var s sleeps
+	p := New(c, Options{Workers: 1, Retries: 1, Timeout: 20 * time.Millisecond, Sleep: s.sleep, Pacer: fakePacer(nil)})
+	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+	r := p.Do(context.Background(), &tk)
+	if r.Status != StatusFailed || r.Attempts != 2 || r.Error != "no answer within 20ms" {
+		t.Errorf("result = %+v", r)
+	}
+}
+
+func TestRetryAfterPausesThePool(t *testing.T) {
+	_, c := setup(t, emulator.Faults{Rate429: 1, RetryAfter: "2"})
+	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	pacer := fakePacer(clk)
+	p := New(c, Options{Workers: 1, Retries: 1, Sleep: clk.sleep, Pacer: pacer, Jitter: func(int64) int64 { return 0 }})
+	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "1"})
+	r := p.Do(context.Background(), &tk)
+	if r.Status != StatusFailed || r.HTTPStatus != 429 || r.Attempts != 2 {
+		t.Fatalf("result = %+v", r)
+	}
+	// The worker waited the 2s Retry-After, and the pacer holds every other
+	// worker back until then too.
+	if got := clk.slept(); got != 2*time.Second {
+		t.Errorf("slept %v, want 2s", got)
+	}
+	pacer.mu.Lock()
+	until := pacer.until
+	pacer.mu.Unlock()
+	if want := time.Unix(1_700_000_000, 0).Add(4 * time.Second); !until.Equal(want) {
+		t.Errorf("pool paused until %v, want %v (second 429 pauses 2s more)", until, want)
+	}
+}
+
+func TestRunSkipsQueuedRowsWhenStopped(t *testing.T) {
+	em, c := setup(t, emulator.Faults{})
+	p := New(c, Options{Workers: 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tasks := make(chan Task, 5)
+	for i := 1; i <= 5; i++ {
+		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+	}
+	close(tasks)
+	var mu sync.Mutex
+	var got []Result
+	err := p.Run(ctx, tasks, func(r Result) error { mu.Lock(); got = append(got, r); mu.Unlock(); return nil })
+	if err != nil && err != context.Canceled {
+		t.Fatal(err)
+	}
+	if len(got) != 5 {
+		t.Fatalf("%d results, want 5", len(got))
+	}
+	for _, r := range got {
+		if r.Status != StatusSkipped || r.Attempts != 0 {
+			t.Errorf("result = %+v", r)
+		}
+	}
+	if em.Stats().Requests != 0 {
+		t.Errorf("%d requests sent after the stop", em.Stats().Requests)
+	}
+}
+
+func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
+	em, c := setup(t, emulator.Faults{})
+	p := New(c, Options{Workers: 1})
+	tasks := make(chan Task, 10)
+	for i := 1; i <= 10; i++ {
+		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+	}
+	close(tasks)
+	errDisk := context.DeadlineExceeded // any error will do
+	err := p.Run(context.Background(), tasks, func(Result) error { return errDisk })
+	if err != errDisk {
+		t.Fatalf("Run = %v", err)
+	}
+	if n := em.Stats().Requests; n != 1 {
+		t.Errorf("%d requests sent, want 1: nothing after the first result failed to record", n)
+	}
+}
