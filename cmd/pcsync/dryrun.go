@@ -44,10 +44,19 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	}
 	if o.Rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / float64(o.Rate) * float64(time.Second))
-		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", o.Rate.String(), valid, d.Round(time.Second))
+		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", o.Rate.String(), valid, roundDuration(d))
 	}
 	if p.Invalid > 0 {
 		return exitRowsFailed, nil
 	}
 	return exitOK, nil
+}
+
+// roundDuration rounds d for people: to the second from a minute up, to the
+// millisecond below.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
