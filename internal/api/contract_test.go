@@ -61,11 +61,17 @@ func TestContractWithEmulator(t *testing.T) {
 			_, err := c.ManageSubscriptions(ctx, api.Contact{}, api.Subscriptions{SMSBulk: &yes})
 			return err
 		}, good, 404},
-		{"callback", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", api.EventComplained); return err }, good, 0},
+		{"callback", func(c *api.Client) error {
+			_, err := c.SendEvent(ctx, "x@example.com", api.EventComplained)
+			return err
+		}, good, 0},
 		{"callback bad event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", "exploded"); return err }, good, 400},
 		{"callback no event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", ""); return err }, good, 400},
 		{"callback no email", func(c *api.Client) error { _, err := c.SendEvent(ctx, "", api.EventBlacklisted); return err }, good, 404},
-		{"callback wrong secret", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", api.EventUnsubscribed); return err }, wrong, 403},
+		{"callback wrong secret", func(c *api.Client) error {
+			_, err := c.SendEvent(ctx, "x@example.com", api.EventUnsubscribed)
+			return err
+		}, wrong, 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
