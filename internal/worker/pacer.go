@@ -30,6 +30,13 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 	return &Pacer{lim: rate.NewLimiter(limit, max(burst, 1)), now: time.Now, sleep: Sleep}
 }
 
+// WithClock makes the pacer's pauses read now and wait with sleep (tests
+// inject a fake clock); it returns p.
+func (p *Pacer) WithClock(now func() time.Time, sleep SleepFunc) *Pacer {
+	p.now, p.sleep = now, sleep
+	return p
+}
+
 // Wait blocks until the next attempt may start, or until ctx is done.
 func (p *Pacer) Wait(ctx context.Context) error {
 	for {

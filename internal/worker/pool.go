@@ -22,14 +22,21 @@ type Options struct {
 	Backoff Backoff       // zero value: DefaultBackoff
 	Pacer   *Pacer        // shared by all workers; nil = unlimited
 
+	// GiveUpAfter stops the pool when every attempt has been failing
+	// transiently for this long; 0 = never.
+	GiveUpAfter time.Duration
+
 	Sleep  SleepFunc               // backoff waits; nil = Sleep
 	Jitter func(limit int64) int64 // nil = uniform random
+	Now    func() time.Time        // clock of GiveUpAfter; nil = time.Now
 }
 
 // Pool sends tasks through a fixed number of workers.
 type Pool struct {
 	caller Caller
 	opt    Options
+	health *health
+	stop   context.CancelCauseFunc // set while Run runs
 }
 
 // New returns a pool that calls c.
@@ -47,15 +54,24 @@ func New(c Caller, opt Options) *Pool {
 	if opt.Jitter == nil {
 		opt.Jitter = randJitter
 	}
-	return &Pool{caller: c, opt: opt}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Pool{caller: c, opt: opt, health: newHealth(opt.GiveUpAfter, opt.Now)}
 }
 
 // Run sends every task it receives until tasks is closed, and hands each
 // row's result to emit. Once ctx is done no new attempt starts and waits are
 // cut short, but requests already sent are given their own deadline to
 // finish, so that their outcome is known; the tasks still queued come out
-// skipped. Run returns the first error emit returns, after stopping.
+// skipped. The pool stops itself the same way when the API is dead for
+// longer than GiveUpAfter (ErrGaveUp) or refuses the credentials
+// (ErrRefused), and Run returns that reason; otherwise the first error emit
+// returns.
 func (p *Pool) Run(ctx context.Context, tasks <-chan Task, emit func(Result) error) error {
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	p.stop = stop
 	g, gctx := errgroup.WithContext(ctx)
 	for range p.opt.Workers {
 		g.Go(func() error {
@@ -67,7 +83,11 @@ func (p *Pool) Run(ctx context.Context, tasks <-chan Task, emit func(Result) err
 			return nil
 		})
 	}
-	return g.Wait()
+	err := g.Wait()
+	if cause := context.Cause(ctx); errors.Is(cause, ErrGaveUp) || errors.Is(cause, ErrRefused) {
+		return cause
+	}
+	return err
 }
 
 // Do sends one task, retrying as the options say, and returns its result.
@@ -81,17 +101,22 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 		segs, status, err := p.attempt(ctx, t)
 		r.HTTPStatus = status
 		if err == nil {
+			p.health.observe(status, nil, false)
 			r.Status, r.Error, r.Segments = StatusOK, "", segs
 			return r
 		}
 		r.Status, r.Error = StatusFailed, p.describe(err)
+		transient := CheckRetry(ctx, err)
+		if reason := p.health.observe(status, err, transient); reason != nil && p.stop != nil {
+			p.stop(reason)
+		}
 		wait := p.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), p.opt.Jitter)
 		if throttled(err) {
 			// The server is overloaded for everyone: hold the whole pool
 			// back, even when this row has no retry left.
 			p.opt.Pacer.PauseFor(wait)
 		}
-		if r.Attempts > p.opt.Retries || !CheckRetry(ctx, err) {
+		if r.Attempts > p.opt.Retries || !transient || ctx.Err() != nil {
 			return r
 		}
 		if err := p.opt.Sleep(ctx, wait); err != nil {
