@@ -73,7 +73,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 
 	pacer := worker.NewPacer(float64(o.Rate), o.Burst)
 	pool := worker.New(target.client, worker.Options{
-		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer,
+		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer, GiveUpAfter: o.GiveUpAfter,
 	})
 	tally := &runner.Tally{}
 	stopProgress := a.startProgress(tally, total, o.Quiet)
@@ -97,6 +97,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	case ctx.Err() != nil:
 		fmt.Fprintln(a.stderr, "pcsync: interrupted: rows not yet sent are marked skipped in the results")
 		return exitInterrupted, nil
+	case errors.Is(runErr, worker.ErrRefused):
+		return 0, usagef(runErr.Error() + "; stopped before sending the rest (marked skipped)")
+	case errors.Is(runErr, worker.ErrGaveUp):
+		return 0, fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", runErr)
 	case runErr != nil:
 		var ce *csvsource.Error
 		if errors.As(runErr, &ce) {

@@ -109,3 +109,23 @@ func (p positiveInt) Set(v string) error {
 	*p.n = n
 	return nil
 }
+
+// shareFlag is a probability: a share of requests, from 0 to 1 ("0.1" or
+// "10%").
+type shareFlag float64
+
+func (f *shareFlag) String() string { return strconv.FormatFloat(float64(*f), 'f', -1, 64) }
+
+func (f *shareFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	scale := 1.0
+	if p, ok := strings.CutSuffix(v, "%"); ok {
+		v, scale = p, 100
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || x/scale < 0 || x/scale > 1 || math.IsNaN(x) {
+		return fmt.Errorf("want a share from 0 to 1, or a percentage")
+	}
+	*f = shareFlag(x / scale)
+	return nil
+}

@@ -358,3 +358,42 @@ func readTestdata(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+func TestRunStopsEarlyOnRefusedCredentials(t *testing.T) {
+	em, env := shop(t, emulator.Faults{})
+	env[envShopSecret] = "not-the-secret"
+	in := writeFile(t, "mixed.csv", mixed600())
+	r := pcsync(t, env, "", "run", "--rate", "0", "--workers", "2", "--quiet", in)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "refused every request (403)") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := em.Stats().Requests; n > 8 {
+		t.Errorf("%d requests sent with refused credentials", n)
+	}
+	st := checkOneResultPerRow(t, strings.TrimSuffix(in, ".csv")+".results.csv", 600)
+	if st["skipped"] < 590 {
+		t.Errorf("statuses %v", st)
+	}
+}
+
+func TestRunGivesUpOnDeadAPI(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close()
+	in := writeFile(t, "mixed.csv", mixed600())
+	env := map[string]string{envShopID: "shop", envShopSecret: testSecret, envAPIURL: url}
+	r := pcsync(t, env, "", "run", "--rate", "0", "--retries", "1000", "--give-up-after", "100ms", "--quiet", in)
+	if r.code != exitRowsFailed || !strings.Contains(r.stderr, "the API kept failing") || !strings.Contains(r.stderr, "connection refused") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	st := checkOneResultPerRow(t, strings.TrimSuffix(in, ".csv")+".results.csv", 600)
+	if st["skipped"]+st["failed"] != 600 || st["skipped"] < 500 {
+		t.Errorf("statuses %v", st)
+	}
+	if recs := readCSV(t, strings.TrimSuffix(in, ".csv")+".failed.csv"); len(recs) != 601 {
+		t.Errorf("failed file has %d rows, want all 600 for a re-run", len(recs)-1)
+	}
+}

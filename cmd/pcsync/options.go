@@ -8,22 +8,23 @@ import (
 
 // runOptions holds the flags of 'pcsync run'.
 type runOptions struct {
-	ShopID     string
-	SecretFile string
-	APIURL     string
-	Out        string
-	Failed     string
-	Rate       rateFlag
-	Burst      int
-	Workers    int
-	Timeout    time.Duration
-	Retries    int
-	Action     actionFlag
-	SegmentID  string
-	Delimiter  delimiterFlag
-	DryRun     bool
-	Sandbox    bool
-	Quiet      bool
+	ShopID      string
+	SecretFile  string
+	APIURL      string
+	Out         string
+	Failed      string
+	Rate        rateFlag
+	Burst       int
+	Workers     int
+	Timeout     time.Duration
+	Retries     int
+	GiveUpAfter time.Duration
+	Action      actionFlag
+	SegmentID   string
+	Delimiter   delimiterFlag
+	DryRun      bool
+	Sandbox     bool
+	Quiet       bool
 }
 
 // Environment variables that are not named after their flag.
@@ -37,7 +38,7 @@ const (
 const defaultRate = 10
 
 func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
-	o := &runOptions{Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5}
+	o := &runOptions{Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute}
 	fs := flag.NewFlagSet("pcsync run", flag.ContinueOnError)
 	env := map[string]string{}
 	def := func(name, envKey string) string {
@@ -57,6 +58,7 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.Var(positiveInt{&o.Workers, 1}, "workers", "requests in flight at once"+def("workers", ""))
 	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "bound on one request, answer included"+def("timeout", ""))
 	fs.Var(positiveInt{&o.Retries, 0}, "retries", "attempts after the first for a transient failure"+def("retries", ""))
+	fs.DurationVar(&o.GiveUpAfter, "give-up-after", o.GiveUpAfter, "stop when every request has been failing for this long; the unsent rows are marked skipped (0: never)"+def("give-up-after", ""))
 	fs.Var(&o.Action, "action", "action for rows with no action column or an empty cell: "+actionNames()+def("action", ""))
 	fs.StringVar(&o.SegmentID, "segment-id", "", "segment for segments/add and segments/remove rows with no segment_id"+def("segment-id", ""))
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)"+def("delimiter", ""))

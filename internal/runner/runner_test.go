@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
@@ -193,5 +195,64 @@ func TestMakePlan(t *testing.T) {
 	}
 	if p.Samples[0].Row != 5 || p.Samples[0].Line != 6 || !strings.Contains(p.Samples[0].Error, "email") {
 		t.Errorf("first sample = %+v", p.Samples[0])
+	}
+}
+
+// TestRunThroughFaultsEveryRowOKAndApplied is the flaky-API scenario: about
+// 10% 503, 3% HTML 500, 5% 429 with Retry-After: 1, 3% closed connections
+// (before or after applying) and 2% answers slower than the timeout. Every
+// row must end ok, and no row may be ok that the server did not apply.
+func TestRunThroughFaultsEveryRowOKAndApplied(t *testing.T) {
+	opts := emulator.Sandbox()
+	opts.Seed = 42
+	opts.Faults = emulator.Faults{Rate5xx: 0.10, RateHTML: 0.03, Rate429: 0.05, RetryAfter: "1",
+		RateDropBefore: 0.015, RateDropAfter: 0.015, RateSlow: 0.02, SlowDelay: time.Hour}
+	em := emulator.New(opts)
+	srv := httptest.NewServer(em)
+	defer srv.Close()
+	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
+		api.WithHTTPClient(api.NewHTTPClient(8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("email,action,segment_id\n")
+	for i := 1; i <= 400; i++ {
+		fmt.Fprintf(&b, "u%d@example.com,segments/add,s%d\n", i, i)
+	}
+	src, err := csvsource.Open(strings.NewReader(b.String()), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+
+	var mu sync.Mutex
+	virtual := time.Unix(0, 0)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return virtual }
+	sleep := func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		virtual = virtual.Add(d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	pool := worker.New(c, worker.Options{Workers: 8, Retries: 10, Timeout: 50 * time.Millisecond,
+		Sleep: sleep, Now: now, Pacer: worker.NewPacer(0, 1).WithClock(now, sleep)})
+	var res bytes.Buffer
+	w, _ := results.NewWriter(&res, nil, src.Header(), results.Options{})
+	tally := &Tally{}
+	if err := Run(context.Background(), Config{Source: src, Pool: pool, Workers: 8, Sink: w, Tally: tally}); err != nil {
+		t.Fatal(err)
+	}
+	if tally.Status(worker.StatusOK) != 400 {
+		t.Fatalf("%d of 400 rows ok", tally.Status(worker.StatusOK))
+	}
+	if tally.Attempts() <= 400 {
+		t.Error("no retries: the faults did not fire")
+	}
+	recs, _ := csv.NewReader(&res).ReadAll()
+	for _, r := range recs[1:] {
+		if r[4] == "ok" && em.SegmentSize(r[3]) != 1 {
+			t.Errorf("row %s is ok but segment %s has %d members", r[0], r[3], em.SegmentSize(r[3]))
+		}
 	}
 }
