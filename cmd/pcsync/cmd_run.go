@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/resume"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -55,6 +57,13 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		return a.dryRun(ctx, src, defaults, o)
 	}
 
+	var earlier *resume.State
+	if o.Resume {
+		if earlier, err = a.loadEarlier(input, o, src.Header()); err != nil {
+			return 0, err
+		}
+	}
+
 	target, err := a.target(ctx, o)
 	if err != nil {
 		return 0, err
@@ -66,7 +75,8 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		return 0, err
 	}
 	defer out.close()
-	w, err := results.NewWriter(out.results, out.failed, src.Header(), results.Options{Scrub: []string{string(target.creds.ShopSecret)}})
+	w, err := results.NewWriter(out.results, out.failed, src.Header(),
+		results.Options{Scrub: []string{string(target.creds.ShopSecret)}, Append: earlier != nil})
 	if err != nil {
 		return 0, fmt.Errorf("cannot write results: %w", err)
 	}
@@ -76,18 +86,29 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer, GiveUpAfter: o.GiveUpAfter,
 	})
 	tally := &runner.Tally{}
-	stopProgress := a.startProgress(tally, total, o.Quiet)
-	start := time.Now()
-	runErr := runner.Run(ctx, runner.Config{
+	cfg := runner.Config{
 		Source: src, Defaults: defaults, Pool: pool, Workers: o.Workers,
 		Sink: w, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
-	})
+	}
+	done := 0
+	if earlier != nil {
+		cfg.Skip, done = earlier.Done, earlier.Count()
+		if total >= 0 {
+			total -= done
+		}
+	}
+	stopProgress := a.startProgress(tally, total, o.Quiet)
+	start := time.Now()
+	runErr := runner.Run(ctx, cfg)
 	stopProgress()
 	closeErr := out.close()
 
 	summaryTo := a.stdout
 	if out.resultsPath == "-" {
 		summaryTo = a.stderr
+	}
+	if earlier != nil {
+		fmt.Fprintf(summaryTo, "pcsync: resumed: %d rows were already ok and were not sent again\n", done)
 	}
 	printSummary(summaryTo, tally, time.Since(start), out)
 	if runErr == nil {
@@ -109,6 +130,41 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		return 0, runErr
 	}
 	return exitCode(ctx, nil, tally.Status(worker.StatusOK) != tally.Total()), nil
+}
+
+// loadEarlier reads the results of an earlier run of input, checks that
+// they came from this very input, and cuts the file down to its ok records,
+// which this run will not redo. Nothing is sent before this passes.
+func (a *app) loadEarlier(input string, o *runOptions, h csvsource.Header) (*resume.State, error) {
+	out := resolveOutputs(input, o)
+	if input == "-" || out.resultsPath == "-" {
+		return nil, usagef("--resume needs an input file and a results file (not '-')")
+	}
+	st, err := resume.Load(out.resultsPath, h)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(a.stderr, "pcsync: --resume: no earlier results at %s; starting from the first row\n", out.resultsPath)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usagef(fmt.Sprintf("cannot resume: %v", err))
+	}
+	f, err := os.Open(input)
+	if err != nil {
+		return nil, usagef(fmt.Sprintf("cannot read input: %v", err))
+	}
+	defer f.Close()
+	check, err := csvsource.Open(f, csvsource.Options{Comma: rune(o.Delimiter)})
+	if err == nil {
+		err = st.Verify(check)
+		check.Close()
+	}
+	if err != nil {
+		return nil, usagef(fmt.Sprintf("cannot resume from %s: %v", out.resultsPath, err))
+	}
+	if err := st.Rewrite(out.resultsPath, h.Comma); err != nil {
+		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", out.resultsPath, err)
+	}
+	return st, nil
 }
 
 // openInput opens the input. A file is first scanned whole, so a broken

@@ -21,38 +21,24 @@ type outputs struct {
 // (pcsync.results.csv and pcsync.failed.csv in the working directory for
 // standard input). No output may be the input itself.
 func openOutputs(input string, o *runOptions, stdout io.Writer) (*outputs, error) {
-	out := &outputs{resultsPath: o.Out, failedPath: o.Failed}
-	base := "pcsync"
-	if input != "-" {
-		base = strings.TrimSuffix(input, filepath.Ext(input))
-	}
-	if out.resultsPath == "" {
-		out.resultsPath = base + ".results.csv"
-	}
-	if out.failedPath == "" {
-		out.failedPath = base + ".failed.csv"
-	}
-	if out.failedPath == "-" {
-		return nil, usagef("--failed must name a file")
-	}
-	for _, p := range []string{out.resultsPath, out.failedPath} {
-		if p != "-" && input != "-" && samePath(p, input) {
-			return nil, usagef(fmt.Sprintf("%s is the input: choose another --out or --failed", p))
-		}
-	}
-	if samePath(out.resultsPath, out.failedPath) {
-		return nil, usagef("--out and --failed name the same file")
+	out := resolveOutputs(input, o)
+	if err := out.check(input); err != nil {
+		return nil, err
 	}
 	if out.resultsPath == "-" {
 		out.results = stdout
 	} else {
-		f, err := create(out.resultsPath)
+		flag := os.O_TRUNC
+		if o.Resume {
+			flag = os.O_APPEND
+		}
+		f, err := create(out.resultsPath, flag)
 		if err != nil {
 			return nil, err
 		}
 		out.results = f
 	}
-	f, err := create(out.failedPath)
+	f, err := create(out.failedPath, os.O_TRUNC)
 	if err != nil {
 		out.close()
 		return nil, err
@@ -66,8 +52,40 @@ func openOutputs(input string, o *runOptions, stdout io.Writer) (*outputs, error
 	return out, nil
 }
 
-func create(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+// resolveOutputs fills in the default paths.
+func resolveOutputs(input string, o *runOptions) *outputs {
+	out := &outputs{resultsPath: o.Out, failedPath: o.Failed}
+	base := "pcsync"
+	if input != "-" {
+		base = strings.TrimSuffix(input, filepath.Ext(input))
+	}
+	if out.resultsPath == "" {
+		out.resultsPath = base + ".results.csv"
+	}
+	if out.failedPath == "" {
+		out.failedPath = base + ".failed.csv"
+	}
+	return out
+}
+
+// check refuses outputs that would clobber the input or each other.
+func (out *outputs) check(input string) error {
+	if out.failedPath == "-" {
+		return usagef("--failed must name a file")
+	}
+	for _, p := range []string{out.resultsPath, out.failedPath} {
+		if p != "-" && input != "-" && samePath(p, input) {
+			return usagef(fmt.Sprintf("%s is the input: choose another --out or --failed", p))
+		}
+	}
+	if samePath(out.resultsPath, out.failedPath) {
+		return usagef("--out and --failed name the same file")
+	}
+	return nil
+}
+
+func create(path string, mode int) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|mode, 0o644)
 	if err != nil {
 		return nil, usagef(fmt.Sprintf("cannot create %s: %v", path, err))
 	}

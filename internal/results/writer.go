@@ -47,6 +47,8 @@ type Options struct {
 	// Scrub lists strings (the shop secret) that must never reach a file;
 	// any occurrence in the text pcsync writes is replaced by [REDACTED].
 	Scrub []string
+	// Append: the results file already has its header (a resumed run).
+	Append bool
 }
 
 // NewWriter writes the headers of both files, in the input's delimiter, and
@@ -63,8 +65,10 @@ func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Wri
 		w.scrub = strings.NewReplacer(pairs...)
 	}
 	w.res = newCSV(results, h.Comma)
-	if err := w.res.Write(ResultsHeader(h)); err != nil {
-		return nil, err
+	if !opt.Append {
+		if err := w.res.Write(ResultsHeader(h)); err != nil {
+			return nil, err
+		}
 	}
 	w.resRecord = make([]string, 0, w.nIn+len(Own))
 	if failed != nil {

@@ -42,6 +42,9 @@ type Config struct {
 	Sync      func() error
 	SyncEvery time.Duration
 	Tally     *Tally // counts written results; may be read while Run runs
+	// Skip, when set, names rows already done (a resumed run): they are
+	// read but neither sent nor recorded again.
+	Skip func(row int) bool
 }
 
 // ErrSink wraps a failure to record results: the run stops sending at once.
@@ -89,11 +92,14 @@ func Run(ctx context.Context, cfg Config) error {
 	return ctx.Err()
 }
 
-// feed reads rows until the input ends or ctx is done, emits the invalid
-// ones' results and queues the others.
+// feed reads every row of the input, emits the invalid ones' results and
+// queues the others. Once ctx is done it sends nothing more but goes on
+// reading, recording each row not sent as skipped, so that the results
+// account for every input row and the failed-rows file holds all that is
+// left to do.
 func feed(ctx context.Context, cfg Config, tasks chan<- worker.Task, emit func(worker.Result) error) error {
 	defer close(tasks)
-	for ctx.Err() == nil {
+	for {
 		row, err := cfg.Source.Next()
 		if err == io.EOF {
 			return nil
@@ -101,21 +107,29 @@ func feed(ctx context.Context, cfg Config, tasks chan<- worker.Task, emit func(w
 		if err != nil {
 			return err
 		}
-		j, err := job.Build(&row.Record, cfg.Defaults)
-		if err != nil {
-			if err := emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()}); err != nil {
-				return err
-			}
+		if cfg.Skip != nil && cfg.Skip(row.Index) {
 			continue
 		}
-		select {
-		case tasks <- worker.Task{Row: row, Job: j}:
-		case <-ctx.Done():
-			return emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusSkipped,
-				Error: "not sent: the run was stopped"})
+		j, err := job.Build(&row.Record, cfg.Defaults)
+		if err != nil {
+			err = emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()})
+		} else if ctx.Err() != nil {
+			err = emit(skipped(row, j.Action))
+		} else {
+			select {
+			case tasks <- worker.Task{Row: row, Job: j}:
+			case <-ctx.Done():
+				err = emit(skipped(row, j.Action))
+			}
+		}
+		if err != nil {
+			return err
 		}
 	}
-	return nil
+}
+
+func skipped(row csvsource.Row, a job.Action) worker.Result {
+	return worker.Result{Row: row, Action: a, Status: worker.StatusSkipped, Error: "not sent: the run was stopped"}
 }
 
 // write is the one goroutine that owns the sink. A result is flushed as soon
