@@ -97,7 +97,6 @@ func rows1500() string {
 	return b.String()
 }
 
-
 // interruptThenResume starts the binary on 1,500 rows at --rate 300, sends
 // sig once some rows are done, and then resumes to the end.
 func interruptThenResume(t *testing.T, sig syscall.Signal, wantCode int) {
