@@ -152,3 +152,51 @@ func interruptThenResume(t *testing.T, sig syscall.Signal, wantCode int) {
 func TestSIGTERMThenResume(t *testing.T) { interruptThenResume(t, syscall.SIGTERM, exitInterrupted) }
 
 func TestSIGKILLThenResume(t *testing.T) { interruptThenResume(t, syscall.SIGKILL, -1) }
+
+func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "big.csv", rows1500())
+	r := pcsync(t, env, "", "run", "--rate", "0", "--workers", "4", "--quiet", "--out", "/dev/full", in)
+	if r.code != exitRowsFailed || !strings.Contains(r.stderr, "cannot write results") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	// The first results are buffered (64 KiB at most) before the disk says
+	// no; nothing is sent after that.
+	if n := em.Stats().Requests; n >= 1500 {
+		t.Errorf("%d requests sent while results could not be written", n)
+	}
+}
+
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	bin := binary(t)
+	em, env := shop(t, emulator.Faults{RateSlow: 1, SlowDelay: time.Hour})
+	in := writeFile(t, "big.csv", rows1500())
+	cmd := exec.Command(bin, "run", "--rate", "0", "--workers", "2", "--timeout", "1h", "--quiet", in)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for em.Stats().Requests < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // polling an external process; bounded
+	}
+	cmd.Process.Signal(syscall.SIGTERM) // waits for the two requests in flight: an hour
+	time.Sleep(100 * time.Millisecond)  // let the first signal be taken alone
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("a second SIGTERM did not end the run")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit %d, want 130", code)
+	}
+}
