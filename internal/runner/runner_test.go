@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,21 +17,14 @@ import (
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
 func setup(t *testing.T) (*emulator.Emulator, *api.Client) {
 	t.Helper()
-	opts := emulator.Sandbox()
-	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
-	t.Cleanup(srv.Close)
-	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
-		api.WithHTTPClient(api.NewHTTPClient(8)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return em, c
+	shop := sandboxtest.New(t, emulator.Faults{})
+	return shop.Emulator, shop.Client
 }
 
 // input makes n rows: every fifth invalid, the rest segments/add or get.
@@ -203,18 +195,9 @@ func TestMakePlan(t *testing.T) {
 // (before or after applying) and 2% answers slower than the timeout. Every
 // row must end ok, and no row may be ok that the server did not apply.
 func TestRunThroughFaultsEveryRowOKAndApplied(t *testing.T) {
-	opts := emulator.Sandbox()
-	opts.Seed = 42
-	opts.Faults = emulator.Faults{Rate5xx: 0.10, RateHTML: 0.03, Rate429: 0.05, RetryAfter: "1",
-		RateDropBefore: 0.015, RateDropAfter: 0.015, RateSlow: 0.02, SlowDelay: time.Hour}
-	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
-	defer srv.Close()
-	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
-		api.WithHTTPClient(api.NewHTTPClient(8)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	shop := sandboxtest.New(t, emulator.Faults{Rate5xx: 0.10, RateHTML: 0.03, Rate429: 0.05, RetryAfter: "1",
+		RateDropBefore: 0.015, RateDropAfter: 0.015, RateSlow: 0.02, SlowDelay: time.Hour})
+	em, c := shop.Emulator, shop.Client
 	var b strings.Builder
 	b.WriteString("email,action,segment_id\n")
 	for i := 1; i <= 400; i++ {

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 )
 
 // sleeps records the waits a pool asked for, without waiting.
@@ -30,18 +30,8 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 // setup returns the emulator behind an HTTP server, and a client of it.
 func setup(t *testing.T, faults emulator.Faults) (*emulator.Emulator, *api.Client) {
 	t.Helper()
-	opts := emulator.Sandbox()
-	opts.Faults = faults
-	opts.Seed = 7
-	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
-	t.Cleanup(srv.Close)
-	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
-		api.WithHTTPClient(api.NewHTTPClient(8)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return em, c
+	shop := sandboxtest.New(t, faults)
+	return shop.Emulator, shop.Client
 }
 
 func task(i int, rec csvsource.Record) Task {
