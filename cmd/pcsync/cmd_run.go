@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
@@ -54,7 +55,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	defaults := job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID}
 
 	if o.DryRun {
-		return a.dryRun(ctx, src, defaults, o)
+		return a.dryRun(ctx, src, defaults, o, total)
 	}
 
 	var earlier *resume.State
@@ -89,6 +90,9 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	cfg := runner.Config{
 		Source: src, Defaults: defaults, Pool: pool, Workers: o.Workers,
 		Sink: w, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+	}
+	if o.Dedupe {
+		cfg.Dedupe = dedupe.New(total)
 	}
 	done := 0
 	if earlier != nil {
@@ -129,7 +133,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		}
 		return 0, runErr
 	}
-	return exitCode(ctx, nil, tally.Status(worker.StatusOK) != tally.Total()), nil
+	return exitCode(ctx, nil, tally.Done() != tally.Total()), nil
 }
 
 // loadEarlier reads the results of an earlier run of input, checks that
@@ -167,30 +171,70 @@ func (a *app) loadEarlier(input string, o *runOptions, h csvsource.Header) (*res
 	return st, nil
 }
 
-// openInput opens the input. A file is first scanned whole, so a broken
-// CSV is refused before any request is sent, and the count gives progress
-// its total (-1 when unknown).
+// openInput opens the input and scans it whole first, so that a broken CSV
+// is refused before any request is sent, and the count gives progress its
+// total. Standard input is first copied to a temporary file (removed on
+// Close) to make that possible.
 func (a *app) openInput(input string, o *runOptions) (io.ReadCloser, int, error) {
+	var f *os.File
 	if input == "-" {
-		return io.NopCloser(a.stdin), -1, nil
+		tmp, err := spool(a.stdin)
+		if err != nil {
+			return nil, 0, usagef(fmt.Sprintf("cannot read standard input: %v", err))
+		}
+		f = tmp
+	} else {
+		var err error
+		if f, err = os.Open(input); err != nil {
+			return nil, 0, usagef(fmt.Sprintf("cannot read input: %v", err))
+		}
 	}
-	f, err := os.Open(input)
-	if err != nil {
-		return nil, 0, usagef(fmt.Sprintf("cannot read input: %v", err))
-	}
+	in := &inputFile{File: f, temp: input == "-"}
 	n, err := csvsource.Scan(f, csvsource.Options{Comma: rune(o.Delimiter)})
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		f.Close()
-		return nil, 0, usagef(fmt.Sprintf("%s: %v; nothing was sent", input, err))
+		in.Close()
+		return nil, 0, usagef(fmt.Sprintf("%s: %v; nothing was sent", displayName(input), err))
 	}
 	if n == 0 {
-		f.Close()
-		return nil, 0, usagef(fmt.Sprintf("%s: the header has no rows under it; nothing to do", input))
+		in.Close()
+		return nil, 0, usagef(fmt.Sprintf("%s: the header has no rows under it; nothing to do", displayName(input)))
 	}
-	return f, n, nil
+	return in, n, nil
+}
+
+// inputFile is the opened input; a spooled copy of standard input is
+// removed when closed.
+type inputFile struct {
+	*os.File
+	temp bool
+}
+
+func (f *inputFile) Close() error {
+	err := f.File.Close()
+	if f.temp {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// spool copies r to a new temporary file, positioned at its start.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "pcsync-stdin-*.csv")
+	if err != nil {
+		return nil, err
+	}
+	if _, err = io.Copy(f, r); err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
 }
 
 // checkHeader refuses an input whose rows could never be sent.
@@ -240,7 +284,7 @@ func printSummary(w io.Writer, t *runner.Tally, elapsed time.Duration, out *outp
 	if out.resultsPath != "-" {
 		fmt.Fprintf(w, "results: %s\n", out.resultsPath)
 	}
-	notOK := total - t.Status(worker.StatusOK)
+	notOK := total - t.Done()
 	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.failedPath, notOK)
 }
 

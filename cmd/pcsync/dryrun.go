@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
 )
@@ -15,8 +16,12 @@ const dryRunSamples = 10
 
 // dryRun validates every row and prints the plan; it sends nothing and
 // writes no file. It exits 1 when any row is invalid.
-func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions) (int, error) {
-	p, err := runner.MakePlan(ctx, src, d, dryRunSamples)
+func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int) (int, error) {
+	var dd *dedupe.Table
+	if o.Dedupe {
+		dd = dedupe.New(total)
+	}
+	p, err := runner.MakePlan(ctx, src, d, dd, dryRunSamples)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
@@ -33,6 +38,9 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 		}
 	}
 	fmt.Fprintf(w, "  %-24s %8d\n", "invalid", p.Invalid)
+	if o.Dedupe {
+		fmt.Fprintf(w, "  %-24s %8d\n", "duplicate (not sent)", p.Duplicates)
+	}
 	if p.HardBounced > 0 {
 		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
 	}

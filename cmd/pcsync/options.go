@@ -24,6 +24,7 @@ type runOptions struct {
 	Delimiter   delimiterFlag
 	DryRun      bool
 	Resume      bool
+	Dedupe      bool
 	Sandbox     bool
 	Quiet       bool
 }
@@ -65,6 +66,7 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)"+def("delimiter", ""))
 	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file"+def("dry-run", ""))
 	fs.BoolVar(&o.Resume, "resume", false, "finish an earlier run of the same INPUT and --out: rows already ok are not sent again; a results file from another input is refused"+def("resume", ""))
+	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first"+def("dedupe", ""))
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
 	fs.Usage = func() {

@@ -132,7 +132,7 @@ func (w *Writer) Write(r *worker.Result) error {
 	if err := w.res.Write(rec); err != nil {
 		return err
 	}
-	if w.fail == nil || r.Status == worker.StatusOK {
+	if w.fail == nil || r.Status.Done() {
 		return nil
 	}
 	frec := append(w.failRecord[:0], r.Row.Fields...)

@@ -53,7 +53,7 @@ func Load(path string, h csvsource.Header) (*State, error) {
 }
 
 // eachOK calls fn for every record of the results file at path whose
-// status is ok. A last record cut short (the process was killed while
+// status is done (ok, or a duplicate of an earlier row). A last record cut short (the process was killed while
 // writing it) is passed over: its row is done again.
 func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) error) error {
 	f, err := os.Open(path)
@@ -88,7 +88,7 @@ func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) e
 		if err != nil || row < 1 {
 			return fmt.Errorf("%s: %w: bad row number %q", path, ErrMismatch, rec[0])
 		}
-		if rec[statusCol] == worker.StatusOK.String() {
+		if st, ok := worker.ParseStatus(rec[statusCol]); ok && st.Done() {
 			if err := fn(row, rec); err != nil {
 				return err
 			}

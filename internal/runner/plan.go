@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
 )
 
@@ -14,6 +15,7 @@ type Plan struct {
 	Rows        int
 	ByAction    [job.NumActions]int // valid rows per action
 	Invalid     int
+	Duplicates  int       // exact duplicates, with --dedupe
 	Samples     []Invalid // the first invalid rows
 	HardBounced int       // hard_bounced events: they delete contacts
 	Examples    [job.NumActions]*job.Job
@@ -25,8 +27,9 @@ type Invalid struct {
 	Error     string
 }
 
-// MakePlan validates every row of src, keeping up to samples invalid rows.
-func MakePlan(ctx context.Context, src RowSource, d job.Defaults, samples int) (*Plan, error) {
+// MakePlan validates every row of src, keeping up to samples invalid rows;
+// with a dedupe table it counts exact duplicates apart.
+func MakePlan(ctx context.Context, src RowSource, d job.Defaults, dd *dedupe.Table, samples int) (*Plan, error) {
 	p := &Plan{}
 	for ctx.Err() == nil {
 		row, err := src.Next()
@@ -43,6 +46,10 @@ func MakePlan(ctx context.Context, src RowSource, d job.Defaults, samples int) (
 			if len(p.Samples) < samples {
 				p.Samples = append(p.Samples, Invalid{Row: row.Index, Line: row.Line, Error: err.Error()})
 			}
+			continue
+		}
+		if _, dup := firstOf(dd, &j, row.Index); dup {
+			p.Duplicates++
 			continue
 		}
 		i := j.Action.Index()

@@ -7,11 +7,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -45,6 +47,9 @@ type Config struct {
 	// Skip, when set, names rows already done (a resumed run): they are
 	// read but neither sent nor recorded again.
 	Skip func(row int) bool
+	// Dedupe, when set, sends exact duplicates (same action, contact and
+	// parameters) once and records the others as duplicates of the first.
+	Dedupe *dedupe.Table
 }
 
 // ErrSink wraps a failure to record results: the run stops sending at once.
@@ -113,6 +118,9 @@ func feed(ctx context.Context, cfg Config, tasks chan<- worker.Task, emit func(w
 		j, err := job.Build(&row.Record, cfg.Defaults)
 		if err != nil {
 			err = emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()})
+		} else if first, dup := firstOf(cfg.Dedupe, &j, row.Index); dup {
+			err = emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusDuplicate,
+				Error: "not sent: same as row " + strconv.Itoa(first)})
 		} else if ctx.Err() != nil {
 			err = emit(skipped(row, j.Action))
 		} else {
@@ -126,6 +134,15 @@ func feed(ctx context.Context, cfg Config, tasks chan<- worker.Task, emit func(w
 			return err
 		}
 	}
+}
+
+// firstOf returns the first row with j's fingerprint and whether that is
+// an earlier row; without a table every row is its own first.
+func firstOf(t *dedupe.Table, j *job.Job, row int) (int, bool) {
+	if t == nil {
+		return row, false
+	}
+	return t.First(j.Fingerprint(), row)
 }
 
 func skipped(row csvsource.Row, a job.Action) worker.Result {

@@ -13,7 +13,7 @@ const NoAction = job.NumActions
 // Tally counts written results by action and status. It is safe for
 // concurrent use: the writer adds while progress reports read.
 type Tally struct {
-	n        [job.NumActions + 1][4]atomic.Int64
+	n        [job.NumActions + 1][5]atomic.Int64
 	attempts atomic.Int64
 }
 
@@ -46,6 +46,11 @@ func (t *Tally) Total() int64 {
 		sum += t.Status(s)
 	}
 	return sum
+}
+
+// Done returns how many rows need no further run (ok or duplicate).
+func (t *Tally) Done() int64 {
+	return t.Status(worker.StatusOK) + t.Status(worker.StatusDuplicate)
 }
 
 // Attempts returns how many requests were sent.

@@ -11,16 +11,17 @@ type Status uint8
 
 // The statuses a row can end with.
 const (
-	StatusOK      Status = iota // the API answered success
-	StatusFailed                // sent, and the last answer (or its absence) was not a success
-	StatusInvalid               // not sent: the row does not validate
-	StatusSkipped               // not sent: the run stopped before the row's turn
+	StatusOK        Status = iota // the API answered success
+	StatusFailed                  // sent, and the last answer (or its absence) was not a success
+	StatusInvalid                 // not sent: the row does not validate
+	StatusSkipped                 // not sent: the run stopped before the row's turn
+	StatusDuplicate               // not sent: an exact duplicate of an earlier row (--dedupe)
 )
 
 // Statuses lists every status in a fixed order, for summaries.
-var Statuses = []Status{StatusOK, StatusFailed, StatusInvalid, StatusSkipped}
+var Statuses = []Status{StatusOK, StatusFailed, StatusInvalid, StatusSkipped, StatusDuplicate}
 
-var statusNames = [...]string{"ok", "failed", "invalid", "skipped"}
+var statusNames = [...]string{"ok", "failed", "invalid", "skipped", "duplicate"}
 
 // String returns the status as written in the results file.
 func (s Status) String() string {
@@ -29,6 +30,10 @@ func (s Status) String() string {
 	}
 	return "unknown"
 }
+
+// Done reports whether a row with this status needs no further run: it
+// ended ok, or its earlier twin carries it.
+func (s Status) Done() bool { return s == StatusOK || s == StatusDuplicate }
 
 // ParseStatus is the inverse of String.
 func ParseStatus(v string) (Status, bool) {
