@@ -37,3 +37,8 @@ demo: build
 
 clean:
 	rm -rf bin out
+
+# The numbers live here, not in `make test`: pcsync against baselines
+# measured in the same run (see BENCHMARKS.md).
+bench: build
+	$(GO) run ./cmd/pcbench -bin $(BIN)

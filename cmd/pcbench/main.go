@@ -1,0 +1,254 @@
+// Command pcbench measures pcsync against baselines measured in the same
+// run: throughput against a bare Go loop, the rate it keeps against the rate
+// asked, and memory and time against a bare gocsv pass. It prints one table.
+// Run it with `make bench`.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/emulator"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/pcsync", "the pcsync binary to measure")
+	rows := flag.Int("rows", 50000, "rows for the throughput comparison")
+	small := flag.Int("small", 200000, "rows of the smaller memory run")
+	large := flag.Int("large", 2000000, "rows of the larger memory run")
+	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
+	flag.Parse()
+	if err := run(*bin, *rows, *small, *large, *workers); err != nil {
+		fmt.Fprintln(os.Stderr, "pcbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, rows, small, large, workers int) error {
+	dir, err := os.MkdirTemp("", "pcbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	srv, err := startServer()
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+
+	fmt.Printf("pcbench: %s, %d cores\n\n", bin, numCPU())
+
+	// Throughput: pcsync --rate 0 vs a bare loop, same requests, same concurrency.
+	in := filepath.Join(dir, "tp.csv")
+	if err := writeRows(in, rows); err != nil {
+		return err
+	}
+	bare, err := bareLoop(srv.url, rows, workers)
+	if err != nil {
+		return err
+	}
+	srv.reset()
+	pc, err := timeRun(bin, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
+		"--out", filepath.Join(dir, "tp.res.csv"), "--failed", filepath.Join(dir, "tp.fail.csv"), in)
+	if err != nil {
+		return err
+	}
+	bareRate, pcRate := float64(rows)/bare.Seconds(), float64(rows)/pc.wall.Seconds()
+	fmt.Println("throughput (segments/add, loopback emulator)")
+	fmt.Printf("  %-34s %10.0f rows/s\n", fmt.Sprintf("bare Go loop, %d workers", workers), bareRate)
+	fmt.Printf("  %-34s %10.0f rows/s\n", fmt.Sprintf("pcsync --rate 0 --workers %d", workers), pcRate)
+	fmt.Printf("  %-34s %10.2f   (target >= 0.90)\n", "ratio", pcRate/bareRate)
+	fmt.Printf("  %-34s %10d   (workers: %d)\n\n", "connections opened by pcsync", srv.conns(), workers)
+
+	// Rate: as the server sees it.
+	fmt.Println("rate kept (as the server measures it)")
+	fmt.Printf("  %8s %8s %10s %10s %14s\n", "asked/s", "rows", "achieved/s", "error", "busiest 1s")
+	for _, c := range []struct{ rate, rows int }{{10, 100}, {100, 1000}, {1000, 5000}} {
+		in := filepath.Join(dir, fmt.Sprintf("rate%d.csv", c.rate))
+		if err := writeRows(in, c.rows); err != nil {
+			return err
+		}
+		srv.reset()
+		if _, err := timeRun(bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
+			"--out", in+".res", "--failed", in+".fail", in); err != nil {
+			return err
+		}
+		achieved, busiest := srv.rate()
+		fmt.Printf("  %8d %8d %10.2f %9.2f%% %9d (<= %d)\n", c.rate, c.rows, achieved,
+			100*(achieved-float64(c.rate))/float64(c.rate), busiest, c.rate+1)
+	}
+	fmt.Println()
+
+	// Memory and time of a dry run (validation of every row), against a
+	// bare gocsv streaming pass over the same file.
+	fmt.Println("dry run: validate every row, send nothing")
+	fmt.Printf("  %10s %12s %12s %12s %8s\n", "rows", "peak RSS", "pcsync", "gocsv pass", "ratio")
+	var rss []int64
+	for _, n := range []int{small, large} {
+		in := filepath.Join(dir, fmt.Sprintf("mem%d.csv", n))
+		if err := writeRows(in, n); err != nil {
+			return err
+		}
+		base, err := gocsvPass(in)
+		if err != nil {
+			return err
+		}
+		r, err := timeRun(bin, nil, "run", "--dry-run", in)
+		if err != nil {
+			return err
+		}
+		rss = append(rss, r.maxRSS)
+		fmt.Printf("  %10d %9.1f MiB %10.2fs %10.2fs %8.2f\n", n, float64(r.maxRSS)/(1<<20),
+			r.wall.Seconds(), base.Seconds(), r.wall.Seconds()/base.Seconds())
+	}
+	fmt.Printf("  RSS growth %d -> %d rows: %+.1f%%  (target <= +25%%, peak < 48 MiB; time target ratio <= 2)\n",
+		small, large, 100*float64(rss[1]-rss[0])/float64(rss[0]))
+	return nil
+}
+
+// result is one timed run of the binary.
+type result struct {
+	wall   time.Duration
+	maxRSS int64 // bytes
+}
+
+func timeRun(bin string, srv *server, args ...string) (result, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = os.Environ()
+	if srv != nil {
+		cmd.Env = append(cmd.Env, "PERSONACLICK_API_URL="+srv.url,
+			"PERSONACLICK_SHOP_ID="+emulator.SandboxShopID, "PERSONACLICK_SHOP_SECRET="+emulator.SandboxShopSecret)
+	}
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	// The child's rusage counts the parent's pages at fork time, so read
+	// its own high-water mark from /proc while it runs.
+	var hwm atomic.Int64
+	stop := make(chan struct{})
+	go func() {
+		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		for {
+			if kb := readHWM(status); kb > 0 {
+				hwm.Store(kb * 1024)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	err := cmd.Wait()
+	wall := time.Since(start)
+	close(stop)
+	if err != nil {
+		return result{}, fmt.Errorf("%s %v: %w", bin, args, err)
+	}
+	return result{wall: wall, maxRSS: hwm.Load()}, nil
+}
+
+// readHWM returns VmHWM in KiB from a /proc status file, 0 if unreadable.
+func readHWM(path string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// server is the emulator on loopback, noting when each request arrived and
+// how many connections were opened.
+type server struct {
+	url  string
+	http *http.Server
+	mu   sync.Mutex
+	at   []time.Time
+	nc   int
+}
+
+func startServer() (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	em := emulator.New(emulator.Sandbox())
+	s := &server{url: "http://" + ln.Addr().String()}
+	s.http = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			now := time.Now()
+			s.mu.Lock()
+			s.at = append(s.at, now)
+			s.mu.Unlock()
+			em.ServeHTTP(w, r)
+		}),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.mu.Lock()
+				s.nc++
+				s.mu.Unlock()
+			}
+		},
+	}
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+func (s *server) reset() {
+	s.mu.Lock()
+	s.at, s.nc = s.at[:0], 0
+	s.mu.Unlock()
+}
+
+func (s *server) conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nc
+}
+
+// rate returns the achieved rate over the run, (n-1)/(last-first), and the
+// most requests any rolling one-second window held.
+func (s *server) rate() (float64, int) {
+	s.mu.Lock()
+	at := append([]time.Time(nil), s.at...)
+	s.mu.Unlock()
+	if len(at) < 2 {
+		return 0, len(at)
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	busiest, j := 0, 0
+	for i := range at {
+		for at[i].Sub(at[j]) >= time.Second {
+			j++
+		}
+		busiest = max(busiest, i-j+1)
+	}
+	return float64(len(at)-1) / at[len(at)-1].Sub(at[0]).Seconds(), busiest
+}
+
+func (s *server) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.http.Shutdown(ctx)
+}
