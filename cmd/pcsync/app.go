@@ -40,6 +40,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 		fmt.Fprint(a.stderr, usageText)
 		return exitUsage
 	}
+	defer a.startProfile()()
 	switch args[0] {
 	case "run":
 		return a.cmdRun(ctx, args[1:])
