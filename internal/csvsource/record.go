@@ -33,20 +33,8 @@ var knownKeys = [...]string{
 }
 
 // KnownKeys lists the normalized names Record understands, in a fixed order:
-// the order of Record's fields. It must not be modified.
-var KnownKeys = []string{
-	"email",
-	"phone",
-	"action",
-	"segment_id",
-	"event",
-	"email_bulk",
-	"email_chain",
-	"email_transactional",
-	"sms_bulk",
-	"sms_chain",
-	"sms_transactional",
-}
+// the order of Record's fields. It is a copy: changing it changes nothing here.
+var KnownKeys = append([]string(nil), knownKeys[:]...)
 
 // knownIndex returns the position of a normalized key in KnownKeys, or -1.
 func knownIndex(key string) int {
