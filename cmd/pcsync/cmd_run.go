@@ -58,21 +58,24 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		return a.dryRun(ctx, src, defaults, o, total)
 	}
 
-	var earlier *resume.State
-	if o.Resume {
-		if earlier, err = a.loadEarlier(input, o, src.Header()); err != nil {
-			return 0, err
-		}
-	}
-
+	// Everything that can refuse the run is checked before any file is
+	// touched: credentials, then the output paths.
 	target, err := a.target(ctx, o)
 	if err != nil {
 		return 0, err
 	}
 	defer target.close()
-
-	out, err := openOutputs(input, o, a.stdout)
-	if err != nil {
+	out := resolveOutputs(input, o)
+	if err := out.check(input); err != nil {
+		return 0, err
+	}
+	var earlier *resume.State
+	if o.Resume {
+		if earlier, err = a.loadEarlier(input, out.resultsPath, o, src.Header()); err != nil {
+			return 0, err
+		}
+	}
+	if err := out.open(earlier != nil, a.stdout); err != nil {
 		return 0, err
 	}
 	defer out.close()
@@ -139,14 +142,13 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 // loadEarlier reads the results of an earlier run of input, checks that
 // they came from this very input, and cuts the file down to its ok records,
 // which this run will not redo. Nothing is sent before this passes.
-func (a *app) loadEarlier(input string, o *runOptions, h csvsource.Header) (*resume.State, error) {
-	out := resolveOutputs(input, o)
-	if input == "-" || out.resultsPath == "-" {
+func (a *app) loadEarlier(input, resultsPath string, o *runOptions, h csvsource.Header) (*resume.State, error) {
+	if input == "-" || resultsPath == "-" {
 		return nil, usagef("--resume needs an input file and a results file (not '-')")
 	}
-	st, err := resume.Load(out.resultsPath, h)
+	st, err := resume.Load(resultsPath, h)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(a.stderr, "pcsync: --resume: no earlier results at %s; starting from the first row\n", out.resultsPath)
+		fmt.Fprintf(a.stderr, "pcsync: --resume: no earlier results at %s; starting from the first row\n", resultsPath)
 		return nil, nil
 	}
 	if err != nil {
@@ -163,10 +165,10 @@ func (a *app) loadEarlier(input string, o *runOptions, h csvsource.Header) (*res
 		check.Close()
 	}
 	if err != nil {
-		return nil, usagef(fmt.Sprintf("cannot resume from %s: %v", out.resultsPath, err))
+		return nil, usagef(fmt.Sprintf("cannot resume from %s: %v", resultsPath, err))
 	}
-	if err := st.Rewrite(out.resultsPath, h.Comma); err != nil {
-		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", out.resultsPath, err)
+	if err := st.Rewrite(resultsPath, h.Comma); err != nil {
+		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", resultsPath, err)
 	}
 	return st, nil
 }

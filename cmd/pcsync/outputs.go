@@ -16,32 +16,26 @@ type outputs struct {
 	files                   []*os.File
 }
 
-// openOutputs creates (or truncates) both files. A default path sits beside
-// the input: contacts.csv gives contacts.results.csv and contacts.failed.csv
-// (pcsync.results.csv and pcsync.failed.csv in the working directory for
-// standard input). No output may be the input itself.
-func openOutputs(input string, o *runOptions, stdout io.Writer) (*outputs, error) {
-	out := resolveOutputs(input, o)
-	if err := out.check(input); err != nil {
-		return nil, err
-	}
+// open creates (or truncates) both files of checked paths; with appendResults
+// (a resumed run) the results file is added to instead.
+func (out *outputs) open(appendResults bool, stdout io.Writer) error {
 	if out.resultsPath == "-" {
 		out.results = stdout
 	} else {
 		flag := os.O_TRUNC
-		if o.Resume {
+		if appendResults {
 			flag = os.O_APPEND
 		}
 		f, err := create(out.resultsPath, flag)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out.results = f
 	}
 	f, err := create(out.failedPath, os.O_TRUNC)
 	if err != nil {
 		out.close()
-		return nil, err
+		return err
 	}
 	out.failed = f
 	for _, w := range []io.Writer{out.results, out.failed} {
@@ -49,10 +43,13 @@ func openOutputs(input string, o *runOptions, stdout io.Writer) (*outputs, error
 			out.files = append(out.files, f)
 		}
 	}
-	return out, nil
+	return nil
 }
 
-// resolveOutputs fills in the default paths.
+// resolveOutputs fills in the default paths: beside the input,
+// contacts.csv gives contacts.results.csv and contacts.failed.csv
+// (pcsync.results.csv and pcsync.failed.csv in the working directory for
+// standard input).
 func resolveOutputs(input string, o *runOptions) *outputs {
 	out := &outputs{resultsPath: o.Out, failedPath: o.Failed}
 	base := "pcsync"

@@ -200,3 +200,20 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 		t.Errorf("exit %d, want 130", code)
 	}
 }
+
+func TestRefusedResumeLeavesResultsUntouched(t *testing.T) {
+	_, env := shop(t, emulator.Faults{Rate5xx: 0.5})
+	in := writeFile(t, "mixed.csv", mixed600())
+	if r := pcsync(t, env, "", "run", "--rate", "0", "--retries", "0", "--quiet", in); r.code != exitRowsFailed {
+		t.Fatalf("first run: exit %d", r.code)
+	}
+	results := strings.TrimSuffix(in, ".csv") + ".results.csv"
+	before := mustRead(t, results)
+	r := pcsync(t, map[string]string{}, "", "run", "--resume", in) // no credentials
+	if r.code != exitUsage {
+		t.Fatalf("exit %d, want 2", r.code)
+	}
+	if mustRead(t, results) != before {
+		t.Error("a refused resume rewrote the results file")
+	}
+}
