@@ -120,8 +120,7 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 			return r
 		}
 		if err := p.opt.Sleep(ctx, wait); err != nil {
-			r.Error = "stopped before retrying: " + r.Error
-			return r
+			return p.stopped(r, err)
 		}
 	}
 }
