@@ -28,16 +28,17 @@ var errRowsUnsupported = errors.New("csvsource: the decoder streams rows one at 
 //
 // gocsv calls GetCSVRow for record k, decodes it and sends the Record on a
 // channel of capacity C; only then does it call GetCSVRow for record k+1,
-// possibly before Next has taken Record k. Before returning record k, the
+// possibly before Source has taken Record k. Before returning record k, the
 // decoder stores its fields and line in the ring pending, of N = C+2 slots,
-// at slot (k-1) mod N: "record k's slot". Next, having received Record k,
-// reads record k's slot. That is race-free without a lock of its own:
+// at slot (k-1) mod N: "record k's slot". Source.fill, having received
+// Record k, reads record k's slot at once. That is race-free without a lock
+// of its own:
 //
 //   - The decoder writes record k's slot before gocsv sends Record k,
-//     which happens before Next receives Record k and reads the slot.
+//     which happens before fill receives Record k and reads the slot.
 //   - The slot is written next for record k+N, after gocsv's send of
-//     Record k+N-1 = k+C+1 has completed. By the Go memory model, Next's
-//     receive of Record k+1 happens before that send completes, and Next
+//     Record k+N-1 = k+C+1 has completed. By the Go memory model, fill's
+//     receive of Record k+1 happens before that send completes, and fill
 //     reads record k's slot before it receives Record k+1.
 //
 // The ring costs no channel operation per row. A second channel, as a

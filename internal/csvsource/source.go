@@ -36,6 +36,9 @@ type Source struct {
 	finished  chan struct{} // closed when the goroutine has returned
 	decodeErr error         // gocsv's result; read only after finished
 
+	batch     []Row // rows taken from records and not yet returned, from head
+	head      int
+	drained   bool  // records was closed while filling batch
 	index     int
 	err       error // returned by every later Next
 	closeOnce sync.Once
@@ -65,6 +68,7 @@ func open(r io.Reader, opts Options, buffer int) (*Source, error) {
 	s := &Source{
 		header:   h,
 		records:  make(chan Record, buffer),
+		batch:    make([]Row, 0, max(buffer, 1)),
 		pending:  make([]pending, buffer+2),
 		done:     make(chan struct{}),
 		finished: make(chan struct{}),
@@ -90,18 +94,51 @@ func (s *Source) Header() Header { return s.header }
 // a failure to read. After an error other than io.EOF, Next keeps returning
 // it. After Close, Next returns ErrClosed.
 func (s *Source) Next() (Row, error) {
+	if s.head < len(s.batch) {
+		r := s.batch[s.head]
+		s.batch[s.head] = Row{} // the caller owns it now
+		s.head++
+		return r, nil
+	}
 	if s.err != nil {
 		return Row{}, s.err
 	}
-	rec, ok := <-s.records
-	if !ok {
+	if !s.fill() {
 		<-s.finished
 		s.err = s.endErr()
 		return Row{}, s.err
 	}
-	p := s.pending[s.index%len(s.pending)]
-	s.index++
-	return Row{Index: s.index, Line: p.line, Record: rec, Fields: p.fields}, nil
+	return s.Next()
+}
+
+// fill waits for the next Record, then takes every other one already
+// waiting, so that gocsv, blocked on a full channel, is woken once per
+// batch rather than once per row. Each Record is paired with its slot as
+// soon as it is received (see Pairing in decoder.go). It returns false once
+// the channel is closed and nothing was taken.
+func (s *Source) fill() bool {
+	s.batch, s.head = s.batch[:0], 0
+	if s.drained {
+		return false
+	}
+	rec, ok := <-s.records
+	for ok {
+		p := s.pending[s.index%len(s.pending)]
+		s.index++
+		s.batch = append(s.batch, Row{Index: s.index, Line: p.line, Record: rec, Fields: p.fields})
+		if len(s.batch) == cap(s.batch) {
+			break
+		}
+		select {
+		case rec, ok = <-s.records:
+		default:
+			return true
+		}
+	}
+	if !ok {
+		s.drained = true
+	}
+	return len(s.batch) > 0
 }
 
 // endErr is what Next returns once gocsv has returned.
@@ -129,6 +166,7 @@ func (s *Source) Close() error {
 		for range s.records {
 		}
 		<-s.finished
+		s.batch, s.head = s.batch[:0], 0
 		s.err = ErrClosed
 	})
 	return nil
