@@ -6,11 +6,8 @@ package runner
 import (
 	"context"
 	"errors"
-	"io"
 	"strconv"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
@@ -37,7 +34,7 @@ type Config struct {
 	Source   RowSource
 	Defaults job.Defaults
 	Pool     *worker.Pool
-	Workers  int // sizes the queues; the pool's worker count
+	Workers  int // the pool's worker count (informational)
 	Sink     Sink
 	// Sync makes what was flushed durable (fsync); it is called at least
 	// every SyncEvery while results are being written, and at the end.
@@ -56,82 +53,66 @@ type Config struct {
 var ErrSink = errors.New("cannot write results")
 
 // Run processes every row of cfg.Source. When ctx is cancelled it stops
-// taking rows, lets the requests in flight finish, records their results
-// and returns ctx's error. An input error (a broken CSV record) also stops
-// the run and is returned; so is a failure to write results, wrapped in
-// ErrSink. Every row read from the source gets exactly one result.
+// sending, lets the requests in flight finish, records their results, goes
+// on reading the input to record every row not sent as skipped, and returns
+// ctx's error. An input error (a broken CSV record) also stops the run and
+// is returned; so is a failure to write results, wrapped in ErrSink. Every
+// row read from the source gets exactly one result.
+//
+// The pool's workers pull rows through the feeder and record results
+// through the recorder themselves: no goroutine stands between the input,
+// the requests and the results file, so a row costs no hand-off.
 func Run(ctx context.Context, cfg Config) error {
-	workers := max(cfg.Workers, 1)
-	tasks := make(chan worker.Task, workers)
-	results := make(chan worker.Result, 4*workers)
-	writerDone := make(chan struct{})
-
-	emit := func(r worker.Result) error {
-		select {
-		case results <- r:
-			return nil
-		case <-writerDone:
-			return ErrSink
-		}
-	}
-
-	var writeErr error
-	go func() {
-		defer close(writerDone)
-		writeErr = write(results, cfg)
-	}()
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return feed(gctx, cfg, tasks, emit) })
-	g.Go(func() error { return cfg.Pool.Run(gctx, tasks, emit) })
-	err := g.Wait()
-	close(results)
-	<-writerDone
+	rec := newRecorder(cfg)
+	stopSyncing := rec.syncEvery(cfg.SyncEvery)
+	f := &feeder{cfg: cfg, emit: rec.emit}
+	err := cfg.Pool.Run(ctx, f, rec.emit)
+	stopSyncing()
+	closeErr := rec.close()
 
 	switch {
-	case writeErr != nil:
-		return errors.Join(ErrSink, writeErr)
-	case err != nil && !errors.Is(err, context.Canceled):
+	case rec.failed() != nil:
+		return errors.Join(ErrSink, rec.failed())
+	case closeErr != nil:
+		return errors.Join(ErrSink, closeErr)
+	case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSink):
 		return err
 	}
 	return ctx.Err()
 }
 
-// feed reads every row of the input, emits the invalid ones' results and
-// queues the others. Once ctx is done it sends nothing more but goes on
-// reading, recording each row not sent as skipped, so that the results
-// account for every input row and the failed-rows file holds all that is
-// left to do.
-func feed(ctx context.Context, cfg Config, tasks chan<- worker.Task, emit func(worker.Result) error) error {
-	defer close(tasks)
+// feeder is the pool's Feed: it reads the input, records the rows that are
+// not to be sent (invalid, duplicate) and yields the others as tasks. The
+// pool calls it from one worker at a time.
+type feeder struct {
+	cfg  Config
+	emit func(worker.Result) error
+}
+
+var _ worker.Feed = (*feeder)(nil)
+
+// Next returns the next row to send, io.EOF after the last, or the input's
+// error.
+func (f *feeder) Next() (worker.Task, error) {
 	for {
-		row, err := cfg.Source.Next()
-		if err == io.EOF {
-			return nil
-		}
+		row, err := f.cfg.Source.Next()
 		if err != nil {
-			return err
+			return worker.Task{}, err
 		}
-		if cfg.Skip != nil && cfg.Skip(row.Index) {
+		if f.cfg.Skip != nil && f.cfg.Skip(row.Index) {
 			continue
 		}
-		j, err := job.Build(&row.Record, cfg.Defaults)
+		j, err := job.Build(&row.Record, f.cfg.Defaults)
 		if err != nil {
-			err = emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()})
-		} else if first, dup := firstOf(cfg.Dedupe, &j, row.Index); dup {
-			err = emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusDuplicate,
+			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()})
+		} else if first, dup := firstOf(f.cfg.Dedupe, &j, row.Index); dup {
+			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusDuplicate,
 				Error: "not sent: same as row " + strconv.Itoa(first)})
-		} else if ctx.Err() != nil {
-			err = emit(skipped(row, j.Action))
 		} else {
-			select {
-			case tasks <- worker.Task{Row: row, Job: j}:
-			case <-ctx.Done():
-				err = emit(skipped(row, j.Action))
-			}
+			return worker.Task{Row: row, Job: j}, nil
 		}
 		if err != nil {
-			return err
+			return worker.Task{}, err
 		}
 	}
 }
@@ -143,57 +124,4 @@ func firstOf(t *dedupe.Table, j *job.Job, row int) (int, bool) {
 		return row, false
 	}
 	return t.First(j.Fingerprint(), row)
-}
-
-func skipped(row csvsource.Row, a job.Action) worker.Result {
-	return worker.Result{Row: row, Action: a, Status: worker.StatusSkipped, Error: "not sent: the run was stopped"}
-}
-
-// write is the one goroutine that owns the sink. A result is flushed as soon
-// as no other is waiting, and synced at least every SyncEvery.
-func write(results <-chan worker.Result, cfg Config) error {
-	every := cfg.SyncEvery
-	if every <= 0 {
-		every = time.Second
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	dirty := false
-	for {
-		select {
-		case r, ok := <-results:
-			if !ok {
-				return flushSync(cfg)
-			}
-			if err := cfg.Sink.Write(&r); err != nil {
-				return err
-			}
-			if cfg.Tally != nil {
-				cfg.Tally.add(&r)
-			}
-			dirty = true
-			if len(results) == 0 {
-				if err := cfg.Sink.Flush(); err != nil {
-					return err
-				}
-			}
-		case <-tick.C:
-			if dirty {
-				if err := flushSync(cfg); err != nil {
-					return err
-				}
-				dirty = false
-			}
-		}
-	}
-}
-
-func flushSync(cfg Config) error {
-	if err := cfg.Sink.Flush(); err != nil {
-		return err
-	}
-	if cfg.Sync != nil {
-		return cfg.Sync()
-	}
-	return nil
 }

@@ -65,7 +65,7 @@ func TestRunGivesUpOnADeadAPI(t *testing.T) {
 	close(tasks)
 	var mu sync.Mutex
 	counts := map[Status]int{}
-	err := p.Run(context.Background(), tasks, func(r Result) error { mu.Lock(); counts[r.Status]++; mu.Unlock(); return nil })
+	err := p.Run(context.Background(), Tasks(tasks), func(r Result) error { mu.Lock(); counts[r.Status]++; mu.Unlock(); return nil })
 	if !errors.Is(err, ErrGaveUp) {
 		t.Fatalf("Run = %v, want ErrGaveUp", err)
 	}
@@ -97,7 +97,7 @@ func TestRunStopsWhenCredentialsAreRefused(t *testing.T) {
 	close(tasks)
 	n := 0
 	var mu sync.Mutex
-	err = p.Run(context.Background(), tasks, func(Result) error { mu.Lock(); n++; mu.Unlock(); return nil })
+	err = p.Run(context.Background(), Tasks(tasks), func(Result) error { mu.Lock(); n++; mu.Unlock(); return nil })
 	if !errors.Is(err, ErrRefused) {
 		t.Fatalf("Run = %v, want ErrRefused", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,27 +61,42 @@ func New(c Caller, opt Options) *Pool {
 	return &Pool{caller: c, opt: opt, health: newHealth(opt.GiveUpAfter, opt.Now)}
 }
 
-// Run sends every task it receives until tasks is closed, and hands each
-// row's result to emit. Once ctx is done no new attempt starts and waits are
-// cut short, but requests already sent are given their own deadline to
-// finish, so that their outcome is known; the tasks still queued come out
-// skipped. The pool stops itself the same way when the API is dead for
-// longer than GiveUpAfter (ErrGaveUp) or refuses the credentials
-// (ErrRefused), and Run returns that reason; otherwise the first error emit
-// returns.
-func (p *Pool) Run(ctx context.Context, tasks <-chan Task, emit func(Result) error) error {
+// Run sends every task feed yields until it returns io.EOF, and hands each
+// row's result to emit, which must be safe for concurrent use. The workers
+// take turns calling feed.Next, so feed need not be safe for concurrent use;
+// each worker pulls its next task itself, with no goroutine in between.
+//
+// Once ctx is done no new attempt starts and waits are cut short, but
+// requests already sent are given their own deadline to finish, so that
+// their outcome is known; the tasks feed still yields come out skipped. The
+// pool stops itself the same way when the API is dead for longer than
+// GiveUpAfter (ErrGaveUp) or refuses the credentials (ErrRefused), and Run
+// returns that reason; otherwise the first error feed.Next or emit returns.
+func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) error {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	p.stop = stop
+	var mu sync.Mutex
+	next := func() (Task, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return feed.Next()
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for range p.opt.Workers {
 		g.Go(func() error {
-			for t := range tasks {
+			for {
+				t, err := next()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
 				if err := emit(p.Do(gctx, &t)); err != nil {
 					return err
 				}
 			}
-			return nil
 		})
 	}
 	err := g.Wait()
@@ -95,7 +111,7 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 	r := Result{Row: t.Row, Action: t.Job.Action}
 	for {
 		if err := p.opt.Pacer.Wait(ctx); err != nil {
-			return p.stopped(r, err)
+			return p.stopped(ctx, r, err)
 		}
 		r.Attempts++
 		segs, status, err := p.attempt(ctx, t)
@@ -120,7 +136,7 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 			return r
 		}
 		if err := p.opt.Sleep(ctx, wait); err != nil {
-			return p.stopped(r, err)
+			return p.stopped(ctx, r, err)
 		}
 	}
 }
@@ -137,10 +153,18 @@ func (p *Pool) attempt(ctx context.Context, t *Task) ([]api.Segment, int, error)
 	return send(rctx, p.caller, &t.Job)
 }
 
-// stopped is the result of a row whose next attempt never started.
-func (p *Pool) stopped(r Result, err error) Result {
+// stopped is the result of a row whose next attempt never started: err is
+// why the wait was cut short.
+func (p *Pool) stopped(ctx context.Context, r Result, err error) Result {
+	if cause := context.Cause(ctx); cause != nil {
+		err = cause
+	}
+	why := ""
+	if !errors.Is(err, context.Canceled) {
+		why = " (" + err.Error() + ")"
+	}
 	if r.Attempts == 0 {
-		r.Status, r.Error = StatusSkipped, "not sent: the run was stopped ("+err.Error()+")"
+		r.Status, r.Error = StatusSkipped, "not sent: the run was stopped"+why
 		return r
 	}
 	r.Error = "stopped before retrying: " + r.Error

@@ -225,7 +225,7 @@ func TestRunSkipsQueuedRowsWhenStopped(t *testing.T) {
 	close(tasks)
 	var mu sync.Mutex
 	var got []Result
-	err := p.Run(ctx, tasks, func(r Result) error { mu.Lock(); got = append(got, r); mu.Unlock(); return nil })
+	err := p.Run(ctx, Tasks(tasks), func(r Result) error { mu.Lock(); got = append(got, r); mu.Unlock(); return nil })
 	if err != nil && err != context.Canceled {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
 	}
 	close(tasks)
 	errDisk := context.DeadlineExceeded // any error will do
-	err := p.Run(context.Background(), tasks, func(Result) error { return errDisk })
+	err := p.Run(context.Background(), Tasks(tasks), func(Result) error { return errDisk })
 	if err != errDisk {
 		t.Fatalf("Run = %v", err)
 	}
