@@ -14,14 +14,15 @@ import (
 // dryRunSamples is how many invalid rows a dry run lists.
 const dryRunSamples = 10
 
-// dryRun validates every row and prints the plan; it sends nothing and
+// dryRun validates every row (with --shard, every row of the shard) and
+// prints the plan; it sends nothing and
 // writes no file. It exits 1 when any row is invalid.
 func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int) (int, error) {
 	var dd *dedupe.Table
 	if o.Dedupe {
 		dd = dedupe.New(total)
 	}
-	p, err := runner.MakePlan(ctx, src, d, dd, dryRunSamples)
+	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, dryRunSamples)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
@@ -29,7 +30,11 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 		return 0, usagef(err.Error())
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+	if o.Shard.N > 0 {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows (shard %s), nothing sent\n", p.Rows, o.Shard.String())
+	} else {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+	}
 	valid := 0
 	for i, act := range job.Actions {
 		if p.ByAction[i] > 0 {
@@ -53,6 +58,9 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	if o.Rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / float64(o.Rate) * float64(time.Second))
 		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", o.Rate.String(), valid, roundDuration(d))
+		if o.Shard.N > 1 {
+			fmt.Fprintf(w, "  the shop's API sees the %d shards' rates added up: give each run --rate R/%d\n", o.Shard.N, o.Shard.N)
+		}
 	}
 	if p.Invalid > 0 {
 		return exitRowsFailed, nil
