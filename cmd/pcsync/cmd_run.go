@@ -91,7 +91,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	})
 	tally := &runner.Tally{}
 	cfg := runner.Config{
-		Source: src, Defaults: defaults, Pool: pool, Workers: o.Workers,
+		Source: shardRows(src, o), Defaults: defaults, Pool: pool, Workers: o.Workers,
 		Sink: w, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
 	}
 	if o.Dedupe {
@@ -161,7 +161,7 @@ func (a *app) loadEarlier(input, resultsPath string, o *runOptions, h csvsource.
 	defer f.Close()
 	check, err := csvsource.Open(f, csvsource.Options{Comma: rune(o.Delimiter)})
 	if err == nil {
-		err = st.Verify(check)
+		err = st.Verify(resumeRows(check, o, st))
 		check.Close()
 	}
 	if err != nil {
@@ -175,8 +175,8 @@ func (a *app) loadEarlier(input, resultsPath string, o *runOptions, h csvsource.
 
 // openInput opens the input and scans it whole first, so that a broken CSV
 // is refused before any request is sent, and the count gives progress its
-// total. Standard input is first copied to a temporary file (removed on
-// Close) to make that possible.
+// total (with --shard, the shard's rows). Standard input is first copied
+// to a temporary file (removed on Close) to make that possible.
 func (a *app) openInput(input string, o *runOptions) (io.ReadCloser, int, error) {
 	var f *os.File
 	if input == "-" {
@@ -192,7 +192,7 @@ func (a *app) openInput(input string, o *runOptions) (io.ReadCloser, int, error)
 		}
 	}
 	in := &inputFile{File: f, temp: input == "-"}
-	n, err := csvsource.Scan(f, csvsource.Options{Comma: rune(o.Delimiter)})
+	n, mine, err := scanInput(f, o)
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
@@ -204,7 +204,8 @@ func (a *app) openInput(input string, o *runOptions) (io.ReadCloser, int, error)
 		in.Close()
 		return nil, 0, usagef(fmt.Sprintf("%s: the header has no rows under it; nothing to do", displayName(input)))
 	}
-	return in, n, nil
+	a.noteShard(o, n, mine)
+	return in, mine, nil
 }
 
 // inputFile is the opened input; a spooled copy of standard input is

@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
+	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
 )
@@ -14,14 +19,20 @@ import (
 // dryRunSamples is how many invalid rows a dry run lists.
 const dryRunSamples = 10
 
-// dryRun validates every row and prints the plan; it sends nothing and
-// writes no file. It exits 1 when any row is invalid.
+// dryRun validates every row (with --shard, every row of the shard) and
+// prints the plan, with an example of the request each action sends; it
+// sends nothing, needs no credentials and writes no file. It exits 1 when
+// any row is invalid.
 func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int) (int, error) {
+	client, err := dryRunClient(o)
+	if err != nil {
+		return 0, err
+	}
 	var dd *dedupe.Table
 	if o.Dedupe {
 		dd = dedupe.New(total)
 	}
-	p, err := runner.MakePlan(ctx, src, d, dd, dryRunSamples)
+	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, dryRunSamples)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
@@ -29,7 +40,11 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 		return 0, usagef(err.Error())
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+	if o.Shard.N > 0 {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows (shard %s), nothing sent\n", p.Rows, o.Shard.String())
+	} else {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+	}
 	valid := 0
 	for i, act := range job.Actions {
 		if p.ByAction[i] > 0 {
@@ -53,6 +68,12 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	if o.Rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / float64(o.Rate) * float64(time.Second))
 		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", o.Rate.String(), valid, roundDuration(d))
+		if o.Shard.N > 1 {
+			fmt.Fprintf(w, "  the shop's API sees the %d shards' rates added up: give each run --rate R/%d\n", o.Shard.N, o.Shard.N)
+		}
+	}
+	if err := printExamples(ctx, w, client, p); err != nil {
+		return 0, err
 	}
 	if p.Invalid > 0 {
 		return exitRowsFailed, nil
@@ -67,4 +88,77 @@ func roundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// Placeholders for the example requests of a dry run, which needs no
+// credentials. Describe redacts the secret in any case.
+const (
+	placeholderShopID = "YOUR_SHOP_ID"
+	placeholderSecret = "not-a-secret"
+)
+
+// dryRunClient is an API client that only builds the example requests:
+// the shop ID given (or the sandbox's, or a placeholder) and a placeholder
+// secret. It never sends.
+func dryRunClient(o *runOptions) (*api.Client, error) {
+	id, url := strings.TrimSpace(o.ShopID), o.APIURL
+	if o.Sandbox {
+		id, url = emulator.SandboxShopID, "http://127.0.0.1"
+	}
+	if id == "" {
+		id = placeholderShopID
+	}
+	if url == "" {
+		url = api.DefaultBaseURL
+	}
+	c, err := api.NewClient(url, api.Credentials{ShopID: id, ShopSecret: placeholderSecret}, api.WithUserAgent("pcsync/"+version))
+	if err != nil {
+		return nil, usagef(fmt.Sprintf("--api-url %s: %v", url, err))
+	}
+	return c, nil
+}
+
+// printExamples prints, for each action of the plan, the request the run
+// sends for the first valid row of that action, the secret redacted.
+func printExamples(ctx context.Context, w io.Writer, c *api.Client, p *runner.Plan) error {
+	first := true
+	for i, j := range p.Examples {
+		if j == nil {
+			continue
+		}
+		req, err := exampleRequest(ctx, c, j)
+		if err != nil {
+			return fmt.Errorf("building the example %s request: %w", job.Actions[i], err)
+		}
+		if first {
+			fmt.Fprintln(w, "example requests, one per action (its first valid row; shop_secret redacted):")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s:\n", job.Actions[i])
+		for _, line := range strings.Split(api.Describe(req), "\n") {
+			if line == "" {
+				fmt.Fprintln(w)
+				continue
+			}
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+	return nil
+}
+
+// exampleRequest builds, without sending it, the request j makes.
+func exampleRequest(ctx context.Context, c *api.Client, j *job.Job) (*http.Request, error) {
+	switch j.Action {
+	case job.SegmentsAdd:
+		return c.AddToSegmentRequest(ctx, j.Contact, j.SegmentID)
+	case job.SegmentsRemove:
+		return c.RemoveFromSegmentRequest(ctx, j.Contact, j.SegmentID)
+	case job.SegmentsGet:
+		return c.GetSegmentsRequest(ctx, j.Contact)
+	case job.SubscriptionsManage:
+		return c.ManageSubscriptionsRequest(ctx, j.Contact, j.Subs)
+	case job.SubscriptionsCallback:
+		return c.SendEventRequest(ctx, j.Contact.Email, j.Event)
+	}
+	return nil, fmt.Errorf("no call for action %q", j.Action)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/shard"
 )
 
 // rateFlag is a request rate: "10", "10/s", "600/m", "36000/h"; 0 means
@@ -127,5 +128,30 @@ func (f *shareFlag) Set(v string) error {
 		return fmt.Errorf("want a share from 0 to 1, or a percentage")
 	}
 	*f = shareFlag(x / scale)
+	return nil
+}
+
+// shardFlag is "K/N": this run processes shard K of N (see internal/shard).
+// The zero value means no sharding.
+type shardFlag shard.Spec
+
+func (s *shardFlag) String() string { return shard.Spec(*s).String() }
+
+func (s *shardFlag) Set(v string) error {
+	ks, ns, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return fmt.Errorf("%q is not K/N (want this run's shard K of N, like 1/4)", v)
+	}
+	k, kerr := strconv.Atoi(strings.TrimSpace(ks))
+	n, nerr := strconv.Atoi(strings.TrimSpace(ns))
+	switch {
+	case kerr != nil || nerr != nil:
+		return fmt.Errorf("%q is not K/N: K and N must be whole numbers, like 1/4", v)
+	case n < 1 || n > shard.MaxN:
+		return fmt.Errorf("%q: N must be from 1 to %d", v, shard.MaxN)
+	case k < 1 || k > n:
+		return fmt.Errorf("%q: K must be from 1 to N (1/%d to %d/%d)", v, n, n, n)
+	}
+	*s = shardFlag{K: k, N: n}
 	return nil
 }

@@ -27,6 +27,7 @@ type runOptions struct {
 	Dedupe      bool
 	Sandbox     bool
 	Quiet       bool
+	Shard       shardFlag
 }
 
 // Environment variables that are not named after their flag.
@@ -69,6 +70,7 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first"+def("dedupe", ""))
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
+	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)"+def("shard", ""))
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv

@@ -125,9 +125,12 @@ func (s *State) fingerprint(row int, fields []string) uint64 {
 	return h.Sum64()
 }
 
-// Verify reads the input and checks that every row the earlier run did has
-// the same values now: a resume never mixes two inputs.
-func (s *State) Verify(src *csvsource.Source) error {
+// Verify reads the input's rows from src (a csvsource.Source, or a filter
+// of one) and checks that every row the earlier run did has the same values
+// now: a resume never mixes two inputs.
+func (s *State) Verify(src interface {
+	Next() (csvsource.Row, error)
+}) error {
 	var sum uint64
 	seen := 0
 	for {
