@@ -43,7 +43,7 @@ const InputPrefix = "input_"
 type Writer struct {
 	res, fail  *csv.Writer
 	nIn        int
-	errorCol   int // index of the input's own "error" column, -1 if none
+	errorCol   int  // index of the input's own "error" column, -1 if none
 	addAction  bool // the input has no action column: write ColAction
 	resRecord  []string
 	failRecord []string
@@ -173,6 +173,11 @@ func (w *Writer) Flush() error {
 	}
 	return err
 }
+
+// Text returns s as Write puts an error message in the files: scrubbed of
+// secrets, defused. A summary groups messages by this text, so that a
+// report of the results file finds the same groups.
+func (w *Writer) Text(s string) string { return w.text(s) }
 
 // text makes a cell pcsync writes from its own or the server's words safe:
 // no secret, no line breaks, and no formula when opened in a spreadsheet.
