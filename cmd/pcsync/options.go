@@ -27,6 +27,7 @@ type runOptions struct {
 	Dedupe      bool
 	Sandbox     bool
 	Quiet       bool
+	SummaryJSON string
 }
 
 // Environment variables that are not named after their flag.
@@ -69,6 +70,7 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first"+def("dedupe", ""))
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
+	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to this file (atomically); not with --dry-run, which only prints its plan"+def("summary-json", ""))
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv
