@@ -114,7 +114,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	runErr := runner.Run(ctx, cfg)
 	stopProgress()
 	closeErr := out.close()
-	sum.AlreadyDone = int64(done)
+	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(done)
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, sum, runErr, code, err) }()
 	}
@@ -126,7 +126,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if earlier != nil {
 		fmt.Fprintf(summaryTo, "pcsync: resumed: %d rows were already ok and were not sent again\n", done)
 	}
-	printSummary(summaryTo, sum, time.Since(start), out)
+	printSummary(summaryTo, sum, out)
 	if runErr == nil {
 		runErr = closeErr
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -48,8 +47,7 @@ func checkSummaryJSON(path, input string, out *outputs) error {
 
 // printSummary prints what the run did: the summary's table and top errors,
 // then where the results and the failed rows are.
-func printSummary(w io.Writer, sum *summary.Summary, elapsed time.Duration, out *outputs) {
-	sum.Elapsed = elapsed
+func printSummary(w io.Writer, sum *summary.Summary, out *outputs) {
 	sum.WriteText(w)
 	if out.resultsPath != "-" {
 		fmt.Fprintf(w, "results: %s\n", out.resultsPath)
