@@ -28,6 +28,7 @@ const usageText = `pcsync syncs a CSV of contacts into PersonaClick, one API cal
 
 Usage:
   pcsync run [flags] INPUT.csv        sync INPUT ('-' for standard input)
+  pcsync report [flags] RESULTS.csv   summarise the results file of a run
   pcsync sandbox [--addr HOST:PORT]   serve the local emulator of the API
   pcsync version                      print the version
 
@@ -44,6 +45,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 	switch args[0] {
 	case "run":
 		return a.cmdRun(ctx, args[1:])
+	case "report":
+		return a.cmdReport(ctx, args[1:])
 	case "sandbox":
 		return a.cmdSandbox(ctx, args[1:])
 	case "version", "--version", "-version":

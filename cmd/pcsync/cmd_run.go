@@ -15,6 +15,7 @@ import (
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
 	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -38,7 +39,7 @@ func (a *app) cmdRun(ctx context.Context, args []string) int {
 }
 
 // sync is one run of the job, from opening the input to the summary.
-func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error) {
+func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
 	in, total, err := a.openInput(input, o)
 	if err != nil {
 		return 0, err
@@ -69,6 +70,9 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	if err := out.check(input); err != nil {
 		return 0, err
 	}
+	if err := checkSummaryJSON(o.SummaryJSON, input, out); err != nil {
+		return 0, err
+	}
 	var earlier *resume.State
 	if o.Resume {
 		if earlier, err = a.loadEarlier(input, out.resultsPath, o, src.Header()); err != nil {
@@ -90,9 +94,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer, GiveUpAfter: o.GiveUpAfter,
 	})
 	tally := &runner.Tally{}
+	sum := summary.New(summary.Options{Clean: w.Text})
 	cfg := runner.Config{
 		Source: shardRows(src, o), Defaults: defaults, Pool: pool, Workers: o.Workers,
-		Sink: w, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+		Sink: &summarySink{Sink: w, sum: sum}, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
 	}
 	if o.Dedupe {
 		cfg.Dedupe = dedupe.New(total)
@@ -109,6 +114,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	runErr := runner.Run(ctx, cfg)
 	stopProgress()
 	closeErr := out.close()
+	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(done)
+	if o.SummaryJSON != "" {
+		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, sum, runErr, code, err) }()
+	}
 
 	summaryTo := a.stdout
 	if out.resultsPath == "-" {
@@ -117,7 +126,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (int, error
 	if earlier != nil {
 		fmt.Fprintf(summaryTo, "pcsync: resumed: %d rows were already ok and were not sent again\n", done)
 	}
-	printSummary(summaryTo, tally, time.Since(start), out)
+	printSummary(summaryTo, sum, out)
 	if runErr == nil {
 		runErr = closeErr
 	}
@@ -256,45 +265,4 @@ func displayName(input string) string {
 		return "standard input"
 	}
 	return input
-}
-
-// printSummary prints what the run did, by action and status.
-func printSummary(w io.Writer, t *runner.Tally, elapsed time.Duration, out *outputs) {
-	total := t.Total()
-	rate := float64(total) / max(elapsed.Seconds(), 1e-9)
-	fmt.Fprintf(w, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n", total, elapsed.Round(time.Millisecond), rate, t.Attempts())
-	fmt.Fprintf(w, "  %-24s", "action")
-	for _, s := range worker.Statuses {
-		fmt.Fprintf(w, " %8s", s)
-	}
-	fmt.Fprintln(w)
-	line := func(name string, count func(worker.Status) int64) {
-		fmt.Fprintf(w, "  %-24s", name)
-		for _, s := range worker.Statuses {
-			fmt.Fprintf(w, " %8d", count(s))
-		}
-		fmt.Fprintln(w)
-	}
-	for i, act := range job.Actions {
-		if rowTotal(t, i) > 0 {
-			line(string(act), func(s worker.Status) int64 { return t.Count(i, s) })
-		}
-	}
-	if rowTotal(t, runner.NoAction) > 0 {
-		line("(no valid action)", func(s worker.Status) int64 { return t.Count(runner.NoAction, s) })
-	}
-	line("total", t.Status)
-	if out.resultsPath != "-" {
-		fmt.Fprintf(w, "results: %s\n", out.resultsPath)
-	}
-	notOK := total - t.Done()
-	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.failedPath, notOK)
-}
-
-func rowTotal(t *runner.Tally, a int) int64 {
-	var n int64
-	for _, s := range worker.Statuses {
-		n += t.Count(a, s)
-	}
-	return n
 }

@@ -28,6 +28,7 @@ type runOptions struct {
 	Sandbox     bool
 	Quiet       bool
 	Shard       shardFlag
+	SummaryJSON string
 }
 
 // Environment variables that are not named after their flag.
@@ -71,6 +72,7 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)"+def("shard", ""))
+	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to this file (atomically); not with --dry-run, which only prints its plan"+def("summary-json", ""))
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv

@@ -38,7 +38,7 @@ type Source struct {
 
 	batch     []Row // rows taken from records and not yet returned, from head
 	head      int
-	drained   bool  // records was closed while filling batch
+	drained   bool // records was closed while filling batch
 	index     int
 	err       error // returned by every later Next
 	closeOnce sync.Once

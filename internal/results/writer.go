@@ -27,6 +27,13 @@ const (
 // the input's columns.
 var Own = []string{ColRow, ColStatus, ColHTTPStatus, ColAttempts, ColError, ColSegments}
 
+// ColAction is the action column pcsync adds to the results, between the
+// input's columns and ColStatus, when the input has none (every row's
+// action came from --action): it holds the action used, so that the
+// results always say each row's action. An input's own action column is
+// written back as it is instead, and not renamed.
+const ColAction = "action"
+
 // InputPrefix is put before an input column whose name is one of Own, so
 // that the results header never names a column twice.
 const InputPrefix = "input_"
@@ -36,7 +43,8 @@ const InputPrefix = "input_"
 type Writer struct {
 	res, fail  *csv.Writer
 	nIn        int
-	errorCol   int // index of the input's own "error" column, -1 if none
+	errorCol   int  // index of the input's own "error" column, -1 if none
+	addAction  bool // the input has no action column: write ColAction
 	resRecord  []string
 	failRecord []string
 	scrub      *strings.Replacer
@@ -54,7 +62,7 @@ type Options struct {
 // NewWriter writes the headers of both files, in the input's delimiter, and
 // returns a Writer for the rows. failed may be nil.
 func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Writer, error) {
-	w := &Writer{nIn: len(h.Names), errorCol: h.Index(ColError)}
+	w := &Writer{nIn: len(h.Names), errorCol: h.Index(ColError), addAction: !h.Has(ColAction)}
 	var pairs []string
 	for _, s := range opt.Scrub {
 		if s != "" {
@@ -70,7 +78,7 @@ func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Wri
 			return nil, err
 		}
 	}
-	w.resRecord = make([]string, 0, w.nIn+len(Own))
+	w.resRecord = make([]string, 0, w.nIn+len(Own)+1)
 	if failed != nil {
 		w.fail = newCSV(failed, h.Comma)
 		if err := w.fail.Write(FailedHeader(h)); err != nil {
@@ -89,15 +97,20 @@ func newCSV(out io.Writer, comma rune) *csv.Writer {
 	return c
 }
 
-// ResultsHeader returns the results file's header for an input header.
+// ResultsHeader returns the results file's header for an input header:
+// ColRow, the input's columns, ColAction when the input has none, then the
+// rest of Own.
 func ResultsHeader(h csvsource.Header) []string {
-	out := make([]string, 0, len(h.Names)+len(Own))
+	out := make([]string, 0, len(h.Names)+len(Own)+1)
 	out = append(out, ColRow)
 	for i, name := range h.Names {
 		if isOwn(h.Keys[i]) {
 			name = InputPrefix + name
 		}
 		out = append(out, name)
+	}
+	if !h.Has(ColAction) {
+		out = append(out, ColAction)
 	}
 	return append(out, Own[1:]...)
 }
@@ -128,6 +141,9 @@ func (w *Writer) Write(r *worker.Result) error {
 	msg := w.text(r.Error)
 	rec := append(w.resRecord[:0], strconv.Itoa(r.Row.Index))
 	rec = append(rec, r.Row.Fields...)
+	if w.addAction {
+		rec = append(rec, string(r.Action))
+	}
 	rec = append(rec, r.Status.String(), itoaOrEmpty(r.HTTPStatus), strconv.Itoa(r.Attempts), msg, w.text(FormatSegments(r.Segments)))
 	if err := w.res.Write(rec); err != nil {
 		return err
@@ -157,6 +173,11 @@ func (w *Writer) Flush() error {
 	}
 	return err
 }
+
+// Text returns s as Write puts an error message in the files: scrubbed of
+// secrets, defused. A summary groups messages by this text, so that a
+// report of the results file finds the same groups.
+func (w *Writer) Text(s string) string { return w.text(s) }
 
 // text makes a cell pcsync writes from its own or the server's words safe:
 // no secret, no line breaks, and no formula when opened in a spreadsheet.

@@ -58,14 +58,17 @@ func TestWriterRecords(t *testing.T) {
 	}
 	got := readAll(t, &res, ',')
 	want := [][]string{
-		{"row", "Email", "segment_id", "note", "status", "http_status", "attempts", "error", "segments"},
-		{"1", "a@b.co", "1", "x, y", "ok", "200", "1", "", ""},
-		{"3", "c@d.co", "", "multi\nline", "ok", "200", "2", "", "100500:static 7:dynamic"},
-		{"2", "bad", "1", "", "invalid", "", "0", `email "bad": not an email address (no @)`, ""},
-		{"4", "e@f.co", "7", "", "failed", "403", "1", "segment 7 is dynamic", ""},
+		// The input has no action column: pcsync's own says the action used.
+		{"row", "Email", "segment_id", "note", "action", "status", "http_status", "attempts", "error", "segments"},
+		{"1", "a@b.co", "1", "x, y", "segments/add", "ok", "200", "1", "", ""},
+		{"3", "c@d.co", "", "multi\nline", "segments/get", "ok", "200", "2", "", "100500:static 7:dynamic"},
+		{"2", "bad", "1", "", "", "invalid", "", "0", `email "bad": not an email address (no @)`, ""},
+		{"4", "e@f.co", "7", "", "segments/add", "failed", "403", "1", "segment 7 is dynamic", ""},
 	}
 	assertRecords(t, "results", got, want)
 
+	// The failed file keeps the input's header: it is fed back in with
+	// --action again.
 	gotFail := readAll(t, &fail, ',')
 	wantFail := [][]string{
 		{"Email", "segment_id", "note", "error"},
@@ -85,14 +88,14 @@ func TestWriterFailedFileFedBackKeepsItsShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := worker.Result{Row: row(1, "a@b.co", "old reason"), Status: worker.StatusFailed, Attempts: 3, Error: "connection refused"}
+	r := worker.Result{Row: row(1, "a@b.co", "old reason"), Action: job.SegmentsGet, Status: worker.StatusFailed, Attempts: 3, Error: "connection refused"}
 	if err := w.Write(&r); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush()
 	assertRecords(t, "results", readAll(t, &res, ';'), [][]string{
-		{"row", "email", "input_Error", "status", "http_status", "attempts", "error", "segments"},
-		{"1", "a@b.co", "old reason", "failed", "", "3", "connection refused", ""},
+		{"row", "email", "input_Error", "action", "status", "http_status", "attempts", "error", "segments"},
+		{"1", "a@b.co", "old reason", "segments/get", "failed", "", "3", "connection refused", ""},
 	})
 	assertRecords(t, "failed", readAll(t, &fail, ';'), [][]string{
 		{"email", "Error"},
@@ -101,6 +104,33 @@ func TestWriterFailedFileFedBackKeepsItsShape(t *testing.T) {
 	if !strings.Contains(res.String(), ";") {
 		t.Error("results do not use the input's delimiter")
 	}
+}
+
+func TestWriterKeepsTheInputsActionColumn(t *testing.T) {
+	// With an action column of its own, the input's cells are written back
+	// as they are (even empty, when --action filled them in) and no second
+	// action column is added.
+	var res, fail bytes.Buffer
+	h := header(',', "email", " Action ")
+	w, err := NewWriter(&res, &fail, h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []worker.Result{
+		{Row: row(1, "a@b.co", "Segments/Get"), Action: job.SegmentsGet, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 1},
+		{Row: row(2, "c@d.co", ""), Action: job.SegmentsAdd, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 1},
+	} {
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	assertRecords(t, "results", readAll(t, &res, ','), [][]string{
+		{"row", "email", " Action ", "status", "http_status", "attempts", "error", "segments"},
+		{"1", "a@b.co", "Segments/Get", "ok", "200", "1", "", ""},
+		{"2", "c@d.co", "", "ok", "200", "1", "", ""},
+	})
+	assertRecords(t, "failed", readAll(t, &fail, ','), [][]string{{"email", " Action ", "error"}})
 }
 
 func TestWriterDefusesAndScrubs(t *testing.T) {
@@ -117,7 +147,7 @@ func TestWriterDefusesAndScrubs(t *testing.T) {
 	if recs[1][1] != "=cmd|' /C calc'!A0" {
 		t.Errorf("input value changed: %q", recs[1][1])
 	}
-	if got := recs[1][5]; got != `'=HYPERLINK("x") [REDACTED] next` {
+	if got := recs[1][6]; got != `'=HYPERLINK("x") [REDACTED] next` {
 		t.Errorf("error cell = %q", got)
 	}
 }

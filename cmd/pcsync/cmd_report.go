@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/pcsync/pcsync/internal/summary"
+)
+
+// reportOptions holds the flags of 'pcsync report'.
+type reportOptions struct {
+	SummaryJSON string
+	Delimiter   delimiterFlag
+}
+
+func newReportFlags() (*flag.FlagSet, *reportOptions, map[string]string) {
+	o := &reportOptions{}
+	fs := flag.NewFlagSet("pcsync report", flag.ContinueOnError)
+	env := map[string]string{}
+	def := func(name string) string {
+		env[name] = envName(name)
+		return " (env " + env[name] + ")"
+	}
+	fs.StringVar(&o.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file (atomically), as 'pcsync run --summary-json' does"+def("summary-json"))
+	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)"+def("delimiter"))
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprint(w, `Usage: pcsync report [flags] RESULTS.csv
+
+Summarises a results file written by 'pcsync run' (last night's run, a
+resumed one): rows by action and status, the requests sent (the attempts
+column) and the most frequent errors, as the run's own summary does. The
+elapsed time and rate of the run are not in the file, so not in the report.
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(w, `
+Exit status: 0 every row done (ok or duplicate); 1 some rows not done;
+2 not a pcsync results file, or unreadable.
+`)
+	}
+	return fs, o, env
+}
+
+// cmdReport is 'pcsync report'.
+func (a *app) cmdReport(ctx context.Context, args []string) int {
+	fs, o, env := newReportFlags()
+	if err := a.parse(fs, env, args); err != nil {
+		if errors.Is(err, errHelp) {
+			return exitOK
+		}
+		return a.fail(ctx, err)
+	}
+	if fs.NArg() != 1 {
+		return a.fail(ctx, usagef("report takes one RESULTS file; see --help"))
+	}
+	code, err := a.report(fs.Arg(0), o)
+	if err != nil {
+		return a.fail(ctx, err)
+	}
+	return code
+}
+
+// report reads the results file at path and prints its summary; with
+// --summary-json it writes the JSON too.
+func (a *app) report(path string, o *reportOptions) (int, error) {
+	if path == "-" {
+		return 0, usagef("report reads a results file, not standard input")
+	}
+	if o.SummaryJSON != "" {
+		if samePath(o.SummaryJSON, path) {
+			return 0, usagef("--summary-json names the results file itself: choose another path")
+		}
+		if err := summary.CheckJSONPath(o.SummaryJSON); err != nil {
+			return 0, usagef(fmt.Sprintf("--summary-json: cannot write %s: %v", o.SummaryJSON, err))
+		}
+	}
+	sum := summary.New(summary.Options{})
+	rf, err := readResults(path, rune(o.Delimiter), sum)
+	if err != nil {
+		return 0, err
+	}
+	if !rf.hasAction {
+		fmt.Fprintf(a.stderr, "pcsync: %s has no action column (written by an older pcsync from an input without one): its rows are counted under %s\n", path, summary.NoActionLabel)
+	}
+	if rf.cutShort {
+		fmt.Fprintf(a.stderr, "pcsync: the last record of %s is cut short (the run was killed while writing it): not counted; 'pcsync run --resume' redoes its row\n", path)
+	}
+	code := exitOK
+	if sum.Done() != sum.Total() || rf.cutShort {
+		code = exitRowsFailed
+	}
+	sum.ExitCode = code
+	fmt.Fprintf(a.stdout, "pcsync: report of %s\n", path)
+	sum.WriteText(a.stdout)
+	fmt.Fprintf(a.stdout, "not done: %d rows (not ok or duplicate)\n", sum.Total()-sum.Done())
+	if o.SummaryJSON != "" {
+		if err := sum.WriteJSONFile(o.SummaryJSON); err != nil {
+			return 0, fmt.Errorf("cannot write the summary to --summary-json %s: %w", o.SummaryJSON, err)
+		}
+	}
+	return code, nil
+}

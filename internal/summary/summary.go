@@ -1,0 +1,199 @@
+// Package summary counts what a run did to its rows, by action and status,
+// with the requests it sent and its most frequent error messages, and
+// renders that as a table for people and as JSON for schedulers. The same
+// Summary serves a run (fed its results as they are written) and
+// 'pcsync report' (fed the records of a results file).
+package summary
+
+import (
+	"time"
+
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// NoAction is the action index of rows whose action could not be told (an
+// unknown or missing action); it comes after the indexes of job.Actions.
+const NoAction = job.NumActions
+
+// NoActionLabel names the NoAction line of the table and its by_action key.
+const NoActionLabel = "(no valid action)"
+
+// Why a run stopped before its end; see Summary.Stopped.
+const (
+	StoppedRefused = "refused" // the API refused the credentials
+	StoppedGaveUp  = "gave_up" // every request kept failing (--give-up-after)
+	StoppedError   = "error"   // a broken input record or a failure to write results
+)
+
+// Summary counts rows by action and status. It is not safe for concurrent
+// use: in a run, the one goroutine that writes results feeds it (through
+// Add) and it is read only once the run has returned; progress reports
+// read the runner's Tally instead.
+type Summary struct {
+	counts   [NoAction + 1][]int64 // [action index][position in worker.Statuses]
+	requests int64
+	errs     errorTable
+	clean    func(string) string
+
+	// Elapsed is how long the run took; 0 when unknown (a report), which
+	// leaves elapsed time and rate out.
+	Elapsed time.Duration
+	// AlreadyDone is how many rows a resumed run found done by an earlier
+	// run and did not count again.
+	AlreadyDone int64
+	// ExitCode is the command's exit status.
+	ExitCode int
+	// Interrupted: the run was stopped by SIGINT or SIGTERM.
+	Interrupted bool
+	// Stopped says why the run stopped before its end (one of the Stopped
+	// constants), or is empty.
+	Stopped string
+}
+
+// Options configures a Summary.
+type Options struct {
+	// Clean turns an error message into the text the results file holds
+	// (secret scrubbed, defused) before it is grouped, so that a run's
+	// top errors and a report's of its results file agree. Nil keeps the
+	// message as it is.
+	Clean func(string) string
+	// TopErrors is how many error groups the top list holds (default 5).
+	TopErrors int
+	// MaxGroups bounds the distinct error groups counted (default 1000);
+	// rows with a message outside them count as other errors.
+	MaxGroups int
+}
+
+// statusPos maps a Status to its position in worker.Statuses (-1: none).
+var statusPos = func() []int {
+	n := 0
+	for _, s := range worker.Statuses {
+		n = max(n, int(s)+1)
+	}
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = -1
+	}
+	for i, s := range worker.Statuses {
+		pos[s] = i
+	}
+	return pos
+}()
+
+// New returns an empty Summary.
+func New(opt Options) *Summary {
+	s := &Summary{clean: opt.Clean}
+	for a := range s.counts {
+		s.counts[a] = make([]int64, len(worker.Statuses))
+	}
+	s.errs.init(opt.TopErrors, opt.MaxGroups)
+	return s
+}
+
+// Add counts one result. It does not allocate for a row that ended done
+// (ok or duplicate).
+func (s *Summary) Add(r *worker.Result) {
+	s.AddRow(r.Action.Index(), r.Status, r.Attempts, r.Error)
+}
+
+// AddRow counts one row: a its action's index in job.Actions (below 0 or
+// NoAction when it has none), st its status, attempts the requests sent
+// for it and msg its error text. The message of a row that is not done
+// counts towards the top errors. A status missing from worker.Statuses is
+// not counted: callers parse statuses with worker.ParseStatus.
+func (s *Summary) AddRow(a int, st worker.Status, attempts int, msg string) {
+	if a < 0 || a > NoAction {
+		a = NoAction
+	}
+	if int(st) >= len(statusPos) || statusPos[st] < 0 {
+		return
+	}
+	s.counts[a][statusPos[st]]++
+	s.requests += int64(attempts)
+	if msg != "" && !st.Done() {
+		if s.clean != nil {
+			msg = s.clean(msg)
+		}
+		s.errs.add(msg)
+	}
+}
+
+// Count returns how many rows of action index a (NoAction for none) ended
+// with st.
+func (s *Summary) Count(a int, st worker.Status) int64 {
+	if a < 0 || a > NoAction || int(st) >= len(statusPos) || statusPos[st] < 0 {
+		return 0
+	}
+	return s.counts[a][statusPos[st]]
+}
+
+// ActionTotal returns how many rows of action index a were counted.
+func (s *Summary) ActionTotal(a int) int64 {
+	var n int64
+	for _, c := range s.counts[a] {
+		n += c
+	}
+	return n
+}
+
+// Status returns how many rows ended with st, whatever their action.
+func (s *Summary) Status(st worker.Status) int64 {
+	var n int64
+	for a := range s.counts {
+		n += s.Count(a, st)
+	}
+	return n
+}
+
+// Total returns how many rows were counted.
+func (s *Summary) Total() int64 {
+	var n int64
+	for a := range s.counts {
+		n += s.ActionTotal(a)
+	}
+	return n
+}
+
+// Done returns how many rows need no further run (ok or duplicate).
+func (s *Summary) Done() int64 {
+	var n int64
+	for _, st := range worker.Statuses {
+		if st.Done() {
+			n += s.Status(st)
+		}
+	}
+	return n
+}
+
+// Requests returns the requests sent for the counted rows.
+func (s *Summary) Requests() int64 { return s.requests }
+
+// TopErrors returns the most frequent error groups, most frequent first.
+func (s *Summary) TopErrors() []ErrorCount { return s.errs.top() }
+
+// OtherErrors returns how many rows with an error message are not in
+// TopErrors.
+func (s *Summary) OtherErrors() int64 {
+	n := s.errs.total
+	for _, e := range s.errs.top() {
+		n -= e.Count
+	}
+	return n
+}
+
+// RowsPerSecond returns the effective rate, 0 when Elapsed is unknown.
+func (s *Summary) RowsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Total()) / s.Elapsed.Seconds()
+}
+
+// actionLabel names action index a.
+func actionLabel(a int) string {
+	if a == NoAction {
+		return NoActionLabel
+	}
+	return string(job.Actions[a])
+}

@@ -1,0 +1,309 @@
+package summary
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+func result(a job.Action, st worker.Status, attempts int, msg string) *worker.Result {
+	return &worker.Result{Action: a, Status: st, Attempts: attempts, Error: msg}
+}
+
+func TestCountsByActionAndStatus(t *testing.T) {
+	s := New(Options{})
+	for _, r := range []*worker.Result{
+		result(job.SegmentsAdd, worker.StatusOK, 1, ""),
+		result(job.SegmentsAdd, worker.StatusOK, 3, ""),
+		result(job.SegmentsAdd, worker.StatusFailed, 6, "segment 7 is dynamic"),
+		result(job.SubscriptionsCallback, worker.StatusInvalid, 0, `event "x": unknown event`),
+		result(job.SegmentsGet, worker.StatusSkipped, 0, "not sent: the run was stopped"),
+		result(job.SegmentsGet, worker.StatusDuplicate, 0, "not sent: same as row 1"),
+		result("", worker.StatusInvalid, 0, `action "frob": unknown action`),
+	} {
+		s.Add(r)
+	}
+	add, get, cb := job.SegmentsAdd.Index(), job.SegmentsGet.Index(), job.SubscriptionsCallback.Index()
+	tests := []struct {
+		name      string
+		got, want int64
+	}{
+		{"total", s.Total(), 7},
+		{"requests", s.Requests(), 10},
+		{"done", s.Done(), 3},
+		{"ok", s.Status(worker.StatusOK), 2},
+		{"invalid", s.Status(worker.StatusInvalid), 2},
+		{"add ok", s.Count(add, worker.StatusOK), 2},
+		{"add failed", s.Count(add, worker.StatusFailed), 1},
+		{"add total", s.ActionTotal(add), 3},
+		{"get skipped", s.Count(get, worker.StatusSkipped), 1},
+		{"get duplicate", s.Count(get, worker.StatusDuplicate), 1},
+		{"callback invalid", s.Count(cb, worker.StatusInvalid), 1},
+		{"no action invalid", s.Count(NoAction, worker.StatusInvalid), 1},
+		{"remove total", s.ActionTotal(job.SegmentsRemove.Index()), 0},
+		// The duplicate's "same as row 1" is no error: it is done.
+		{"other errors", s.OtherErrors(), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %d, want %d", tt.got, tt.want)
+			}
+		})
+	}
+	if top := s.TopErrors(); len(top) != 4 {
+		t.Errorf("top errors %v, want the 4 rows not done", top)
+	}
+}
+
+func TestAddRowOutOfRangeActionCountsAsNoAction(t *testing.T) {
+	s := New(Options{})
+	s.AddRow(-1, worker.StatusInvalid, 0, "x")
+	s.AddRow(NoAction+7, worker.StatusInvalid, 0, "x")
+	if got := s.Count(NoAction, worker.StatusInvalid); got != 2 {
+		t.Errorf("no-action invalid = %d, want 2", got)
+	}
+}
+
+func TestGroupOf(t *testing.T) {
+	long := strings.Repeat("é", 200)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "segment 7 is dynamic", "segment 7 is dynamic"},
+		{"quoted value", `email "x@": not an email address (nothing after @)`, `email "…": not an email address (nothing after @)`},
+		{"escaped quote inside", `email "a\"b@": not an email address`, `email "…": not an email address`},
+		{"two problems", `email "a": no @; phone "12": a phone number has 6 to 15 digits`, `email "…": no @; phone "…": a phone number has 6 to 15 digits`},
+		{"unbalanced quote kept", `answer is not the documented JSON: "<html`, `answer is not the documented JSON: "<html`},
+		{"long message cut at a rune", long, long[:236] + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := GroupOf(tt.in); got != tt.want {
+				t.Errorf("GroupOf(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTopErrorsGroupsRowValues(t *testing.T) {
+	s := New(Options{})
+	for i := range 7 {
+		s.Add(result(job.SegmentsAdd, worker.StatusInvalid, 0, fmt.Sprintf(`email "user%d@": not an email address (nothing after @)`, i)))
+	}
+	for range 3 {
+		s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "service temporarily unavailable"))
+	}
+	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "b"))
+	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "a"))
+	want := []ErrorCount{
+		{`email "…": not an email address (nothing after @)`, 7},
+		{"service temporarily unavailable", 3},
+		{"a", 1}, // ties by message
+		{"b", 1},
+	}
+	if got := s.TopErrors(); !reflect.DeepEqual(got, want) {
+		t.Errorf("top errors\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestErrorGroupsAreBounded(t *testing.T) {
+	s := New(Options{TopErrors: 2, MaxGroups: 3})
+	for i := range 1000 {
+		s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, fmt.Sprintf("server error %d", i)))
+	}
+	for range 5 {
+		s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, "server error 1"))
+	}
+	if n := len(s.errs.groups); n != 3 {
+		t.Errorf("%d groups kept, want at most 3", n)
+	}
+	top := s.TopErrors()
+	if len(top) != 2 || top[0] != (ErrorCount{"server error 1", 6}) {
+		t.Errorf("top = %v", top)
+	}
+	var sum int64
+	for _, e := range top {
+		sum += e.Count
+	}
+	if sum+s.OtherErrors() != 1005 {
+		t.Errorf("top %d + other %d != 1005 error rows", sum, s.OtherErrors())
+	}
+}
+
+func TestCleanBeforeGrouping(t *testing.T) {
+	s := New(Options{Clean: func(m string) string { return strings.ReplaceAll(m, "s3cr3t", "[REDACTED]") }})
+	s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, "GET /x?shop_secret=s3cr3t: refused"))
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "s3cr3t") || !strings.Contains(string(b), "[REDACTED]") {
+		t.Errorf("JSON: %s", b)
+	}
+}
+
+func TestAddDoesNotAllocate(t *testing.T) {
+	s := New(Options{})
+	ok := result(job.SegmentsAdd, worker.StatusOK, 1, "")
+	failed := result(job.SegmentsAdd, worker.StatusFailed, 2, `email "a@b": domain "b" has no dot`)
+	s.Add(failed) // the group's first message allocates its key
+	tests := []struct {
+		name string
+		r    *worker.Result
+	}{{"ok row", ok}, {"error of a known group", failed}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if n := testing.AllocsPerRun(1000, func() { s.Add(tt.r) }); n != 0 {
+				t.Errorf("%.1f allocations per row", n)
+			}
+		})
+	}
+}
+
+func TestJSON(t *testing.T) {
+	s := New(Options{})
+	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 2, "segment 7 is dynamic"))
+	s.Add(result("", worker.StatusInvalid, 0, `action "frob": unknown`))
+	s.Elapsed, s.ExitCode, s.Stopped = 2*time.Second, 1, StoppedGaveUp
+
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	want := map[string]any{
+		"total": 3.0, "ok": 1.0, "failed": 1.0, "invalid": 1.0, "skipped": 0.0, "duplicate": 0.0,
+		"requests": 3.0, "elapsed_seconds": 2.0, "rows_per_second": 1.5,
+		"top_errors": []any{
+			map[string]any{"message": `action "…": unknown`, "count": 1.0},
+			map[string]any{"message": "segment 7 is dynamic", "count": 1.0},
+		},
+		"other_errors": 0.0, "exit_code": 1.0, "interrupted": false, "stopped": "gave_up",
+	}
+	by := got["by_action"].(map[string]any)
+	delete(got, "by_action")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("JSON\n got %v\nwant %v", got, want)
+	}
+	if len(by) != job.NumActions+1 {
+		t.Errorf("by_action has %d keys: %v", len(by), by)
+	}
+	wantAdd := map[string]any{"total": 2.0, "ok": 1.0, "failed": 1.0, "invalid": 0.0, "skipped": 0.0, "duplicate": 0.0}
+	if !reflect.DeepEqual(by["segments/add"], wantAdd) {
+		t.Errorf("by_action segments/add = %v", by["segments/add"])
+	}
+	if n := by[NoActionLabel].(map[string]any)["invalid"]; n != 1.0 {
+		t.Errorf("by_action %s invalid = %v", NoActionLabel, n)
+	}
+	for _, st := range worker.Statuses {
+		if _, ok := got[st.String()]; !ok {
+			t.Errorf("no %q key: every status has one", st)
+		}
+	}
+	if !strings.HasPrefix(string(b), `{"total":3,"ok":1,`) {
+		t.Errorf("keys out of order: %s", b)
+	}
+}
+
+func TestJSONLeavesOutWhatIsUnknown(t *testing.T) {
+	s := New(Options{})
+	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	b, _ := json.Marshal(s)
+	for _, key := range []string{"elapsed_seconds", "rows_per_second", "already_done", NoActionLabel} {
+		if strings.Contains(string(b), `"`+key+`"`) {
+			t.Errorf("%s present: %s", key, b)
+		}
+	}
+	if !strings.Contains(string(b), `"top_errors":[]`) {
+		t.Errorf("top_errors is not an empty list: %s", b)
+	}
+}
+
+func TestWriteJSONFileIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "summary.json")
+	os.WriteFile(path, []byte("old"), 0o644)
+	s := New(Options{})
+	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	if err := s.WriteJSONFile(path); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	var got struct{ Total int }
+	if err := json.Unmarshal(b, &got); err != nil || got.Total != 1 {
+		t.Errorf("file %q: %v", b, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+	if err := s.WriteJSONFile(filepath.Join(dir, "missing", "s.json")); err == nil {
+		t.Error("no error writing into a missing directory")
+	}
+}
+
+func TestCheckJSONPath(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		path string
+		ok   bool
+	}{
+		{"new file", filepath.Join(dir, "s.json"), true},
+		{"a directory", dir, false},
+		{"missing directory", filepath.Join(dir, "no", "s.json"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := CheckJSONPath(tt.path); (err == nil) != tt.ok {
+				t.Errorf("CheckJSONPath = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left: %v", entries)
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	s := New(Options{})
+	for range 4 {
+		s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	}
+	s.Add(result(job.SegmentsGet, worker.StatusFailed, 6, "service temporarily unavailable"))
+	s.Add(result("", worker.StatusInvalid, 0, `action "x": unknown action`))
+	var b bytes.Buffer
+	s.WriteText(&b)
+	want := `pcsync: 6 rows, 10 requests
+  action                         ok   failed  invalid  skipped duplicate
+  segments/add                    4        0        0        0         0
+  segments/get                    0        1        0        0         0
+  (no valid action)               0        0        1        0         0
+  total                           4        1        1        0         0
+top errors (rows):
+  1  action "…": unknown action
+  1  service temporarily unavailable
+`
+	if b.String() != want {
+		t.Errorf("text\n%s\nwant\n%s", b.String(), want)
+	}
+	s.Elapsed = 3 * time.Second
+	b.Reset()
+	s.WriteText(&b)
+	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 rows in 3s (2 rows/s), 10 requests" {
+		t.Errorf("headline %q", first)
+	}
+}

@@ -1,0 +1,74 @@
+package summary
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// WriteText writes the summary for people: a headline with the rows, the
+// requests and, when known, the elapsed time and rate; a table of rows by
+// action and status (only the actions that have rows) with a total line;
+// then the most frequent errors, if any.
+//
+//	pcsync: 15 rows in 1.503s (10 rows/s), 15 requests
+//	  action                         ok   failed  invalid  skipped duplicate
+//	  segments/add                    4        0        0        0         0
+//	  total                          15        0        0        0         0
+func (s *Summary) WriteText(w io.Writer) error {
+	b := bufio.NewWriter(w)
+	if s.Elapsed > 0 {
+		fmt.Fprintf(b, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n",
+			s.Total(), roundDuration(s.Elapsed), s.RowsPerSecond(), s.Requests())
+	} else {
+		fmt.Fprintf(b, "pcsync: %d rows, %d requests\n", s.Total(), s.Requests())
+	}
+	fmt.Fprintf(b, "  %-24s", "action")
+	for _, st := range worker.Statuses {
+		fmt.Fprintf(b, " %*s", columnWidth(st), st)
+	}
+	b.WriteByte('\n')
+	line := func(name string, count func(worker.Status) int64) {
+		fmt.Fprintf(b, "  %-24s", name)
+		for _, st := range worker.Statuses {
+			fmt.Fprintf(b, " %*d", columnWidth(st), count(st))
+		}
+		b.WriteByte('\n')
+	}
+	for a := range s.counts {
+		if s.ActionTotal(a) > 0 {
+			line(actionLabel(a), func(st worker.Status) int64 { return s.Count(a, st) })
+		}
+	}
+	line("total", s.Status)
+	if top := s.TopErrors(); len(top) > 0 {
+		width := len(strconv.FormatInt(top[0].Count, 10))
+		if other := s.OtherErrors(); other > 0 {
+			width = max(width, len(strconv.FormatInt(other, 10)))
+		}
+		fmt.Fprintln(b, "top errors (rows):")
+		for _, e := range top {
+			fmt.Fprintf(b, "  %*d  %s\n", width, e.Count, e.Message)
+		}
+		if other := s.OtherErrors(); other > 0 {
+			fmt.Fprintf(b, "  %*d  (other errors)\n", width, other)
+		}
+	}
+	return b.Flush()
+}
+
+// columnWidth is the width of a status's column: its name, at least 8.
+func columnWidth(st worker.Status) int { return max(8, len(st.String())) }
+
+// roundDuration rounds d for people: to the second from a minute up, to
+// the millisecond below.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
+}
