@@ -11,14 +11,29 @@ import (
 
 // Pacer spaces out every attempt of the whole pool, retries included, and
 // lets one throttled answer hold the whole pool back.
+//
+// The average rate comes from a token bucket (x/time/rate) that keeps its
+// schedule: every attempt reserves the next slot, n/rate after the start,
+// and sleeps until it, so a late wake-up delays that attempt only, never the
+// ones after it. A window then makes sure that no rolling second holds more
+// than rate + burst attempt starts, which late wake-ups bunching with the
+// next slots could otherwise exceed.
 type Pacer struct {
 	lim   *rate.Limiter
+	win   *window // nil when unlimited
 	now   func() time.Time
 	sleep SleepFunc
 
 	mu    sync.Mutex
 	until time.Time // no attempt starts before this
+
+	slot sync.Mutex // guards win
 }
+
+// WindowMargin is added to the second over which the Pacer counts attempt
+// starts: what arrives at the server a little later or earlier than it
+// left (scheduling, the network) must still fit in any rolling second.
+const WindowMargin = 5 * time.Millisecond
 
 // NewPacer returns a pacer allowing perSecond attempts a second on average
 // (0 or less: no limit) with bursts of up to burst attempts.
@@ -27,7 +42,13 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 	if perSecond > 0 && !math.IsInf(perSecond, 1) {
 		limit = rate.Limit(perSecond)
 	}
-	return &Pacer{lim: rate.NewLimiter(limit, max(burst, 1)), now: time.Now, sleep: Sleep}
+	burst = max(burst, 1)
+	return &Pacer{
+		lim:   rate.NewLimiter(limit, burst),
+		win:   newWindow(float64(limit), burst, time.Second+WindowMargin),
+		now:   time.Now,
+		sleep: Sleep,
+	}
 }
 
 // WithClock makes the pacer's pauses read now and wait with sleep (tests
@@ -50,7 +71,29 @@ func (p *Pacer) Wait(ctx context.Context) error {
 			return err
 		}
 	}
-	return p.lim.Wait(ctx)
+	if err := ctx.Err(); err != nil || p.lim.Limit() == rate.Inf {
+		return err
+	}
+	now := p.now()
+	r := p.lim.ReserveN(now, 1)
+	if err := p.sleep(ctx, r.DelayFrom(now)); err != nil {
+		r.CancelAt(p.now()) // give the slot back
+		return err
+	}
+	if p.win == nil {
+		return nil
+	}
+	for {
+		p.slot.Lock()
+		at, ok := p.win.admit(p.now())
+		p.slot.Unlock()
+		if ok {
+			return nil
+		}
+		if err := p.sleep(ctx, at.Sub(p.now())); err != nil {
+			return err
+		}
+	}
 }
 
 // PauseFor holds every attempt back for d from now, unless a longer pause
