@@ -31,6 +31,7 @@ func main() {
 	large := flag.Int("large", 2000000, "rows of the larger memory run")
 	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL and print its duration")
+	only := flag.String("only", "throughput,rate,memory", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
 		d, err := bareLoop(*bareURL, *rows, *workers)
@@ -41,13 +42,22 @@ func main() {
 		fmt.Println(d.Nanoseconds())
 		return
 	}
-	if err := run(*bin, *rows, *small, *large, *workers); err != nil {
+	if err := run(*bin, *rows, *small, *large, *workers, sections(*only)); err != nil {
 		fmt.Fprintln(os.Stderr, "pcbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, rows, small, large, workers int) error {
+// sections is the set of names in a comma-separated list.
+func sections(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Split(list, ",") {
+		m[strings.TrimSpace(s)] = true
+	}
+	return m
+}
+
+func run(bin string, rows, small, large, workers int, only map[string]bool) error {
 	dir, err := os.MkdirTemp("", "pcbench")
 	if err != nil {
 		return err
@@ -61,7 +71,25 @@ func run(bin string, rows, small, large, workers int) error {
 
 	fmt.Printf("pcbench: %s, %d cores\n\n", bin, numCPU())
 
-	// Throughput: pcsync --rate 0 vs a bare loop, same requests, same concurrency.
+	if only["throughput"] {
+		if err := throughput(bin, dir, srv, rows, workers); err != nil {
+			return err
+		}
+	}
+	if only["rate"] {
+		if err := rates(bin, dir, srv); err != nil {
+			return err
+		}
+	}
+	if only["memory"] {
+		return memory(bin, dir, small, large)
+	}
+	return nil
+}
+
+// throughput compares pcsync --rate 0 with a bare loop: same requests, same
+// concurrency.
+func throughput(bin, dir string, srv *server, rows, workers int) error {
 	in := filepath.Join(dir, "tp.csv")
 	if err := writeRows(in, rows); err != nil {
 		return err
@@ -92,7 +120,11 @@ func run(bin string, rows, small, large, workers int) error {
 	fmt.Printf("  %-34s %10.2f   (target >= 0.90)\n", "ratio", pcRate/bareRate)
 	fmt.Printf("  %-34s %10d   (workers: %d)\n\n", "connections opened by pcsync", conns, workers)
 
-	// Rate: as the server sees it.
+	return nil
+}
+
+// rates runs pcsync at several rates and reports what the server saw.
+func rates(bin, dir string, srv *server) error {
 	fmt.Println("rate kept (as the server measures it)")
 	fmt.Printf("  %8s %8s %10s %10s %14s\n", "asked/s", "rows", "achieved/s", "error", "busiest 1s")
 	for _, c := range []struct{ rate, rows int }{{10, 100}, {100, 1000}, {1000, 5000}} {
@@ -111,8 +143,12 @@ func run(bin string, rows, small, large, workers int) error {
 	}
 	fmt.Println()
 
-	// Memory and time of a dry run (validation of every row), against a
-	// bare gocsv streaming pass over the same file.
+	return nil
+}
+
+// memory measures a dry run (validation of every row) at two sizes, against
+// a bare gocsv streaming pass over the same file.
+func memory(bin, dir string, small, large int) error {
 	fmt.Println("dry run: validate every row, send nothing")
 	fmt.Printf("  %10s %12s %12s %12s %8s\n", "rows", "peak RSS", "pcsync", "gocsv pass", "ratio")
 	var rss []int64
