@@ -34,12 +34,10 @@ func main() {
 	only := flag.String("only", "throughput,rate,memory", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
-		d, err := bareLoop(*bareURL, *rows, *workers)
-		if err != nil {
+		if _, err := bareLoop(*bareURL, *rows, *workers); err != nil {
 			fmt.Fprintln(os.Stderr, "pcbench:", err)
 			os.Exit(1)
 		}
-		fmt.Println(d.Nanoseconds())
 		return
 	}
 	if err := run(*bin, *rows, *small, *large, *workers, sections(*only)); err != nil {
@@ -174,19 +172,20 @@ func memory(bin, dir string, small, large int) error {
 	return nil
 }
 
-// bareProcess runs the bare loop in a child process and returns the
-// duration it measured.
+// bareProcess runs the bare loop in a child process and returns its wall
+// time, measured from outside as pcsync's is: process start included.
 func bareProcess(url string, rows, workers int) (time.Duration, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
-	out, err := exec.Command(self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers)).Output()
-	if err != nil {
+	cmd := exec.Command(self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers))
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
 		return 0, fmt.Errorf("bare loop: %w", err)
 	}
-	ns, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-	return time.Duration(ns), err
+	return time.Since(start), nil
 }
 
 // result is one timed run of the binary.

@@ -40,7 +40,8 @@ var ErrInsecureURL = errors.New("api: refusing to send credentials over plain ht
 // concurrent use by many goroutines.
 type Client struct {
 	hc        *http.Client
-	base      string // base URL without a trailing slash; paths are appended
+	base      string  // base URL without a trailing slash; paths are appended
+	baseURL   url.URL // base, parsed: each request's URL is a copy
 	userAgent string
 	now       func() time.Time
 	auth      *auth // Format keeps it out of any printing of a Client
@@ -149,9 +150,11 @@ func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, erro
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	u.Host = strings.TrimSuffix(u.Host, ":") // an empty port, as http.NewRequest drops it
 	c := &Client{
 		hc:        &http.Client{CheckRedirect: refuseRedirect},
 		base:      u.String(),
+		baseURL:   *u,
 		userAgent: DefaultUserAgent,
 		now:       time.Now,
 		auth:      newAuth(creds),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -88,10 +89,10 @@ func withCredentials(v url.Values, creds Credentials) url.Values {
 	return out
 }
 
-// NewRequest builds a request of method to path (which starts with "/"),
-// relative to the client's base URL, with the credentials added: to body
-// when there is one, else to the query string (any shop_id or shop_secret
-// already there is replaced). It sets User-Agent, Accept: application/json
+// NewRequest builds a request of method to path (which starts with "/" and
+// is taken as is, unescaped), relative to the client's base URL, with the
+// credentials added: to body when there is one, else to the query string
+// (any shop_id or shop_secret already there is replaced). It sets User-Agent, Accept: application/json
 // and the body's Content-Type; the body can be read again through GetBody.
 // NewRequest sends nothing: see Do, and Describe for a dry run.
 func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, body RequestBody) (*http.Request, error) {
@@ -102,27 +103,26 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, query url.
 	if body == nil {
 		query = withCredentials(query, creds)
 	}
-	u := c.base + path
+	// The URL is the client's parsed base with the path appended, not a
+	// string parsed again for every request.
+	u := c.baseURL
+	u.Path += path
 	if len(query) > 0 {
-		u += "?" + query.Encode()
+		u.RawQuery = query.Encode()
 	}
-	var (
-		req *http.Request
-		err error
-	)
-	if body == nil {
-		req, err = http.NewRequestWithContext(ctx, method, u, nil)
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body.Encode(creds)))
-	}
-	if err != nil {
-		// url.Parse errors quote the URL, query string and all.
-		return nil, fmt.Errorf("api: building request: %w", c.auth.scrubError(err))
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", contentTypeJSON)
+	var rd io.Reader
 	if body != nil {
-		req.Header.Set("Content-Type", body.ContentType())
+		rd = bytes.NewReader(body.Encode(creds))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
+	if err != nil {
+		return nil, fmt.Errorf("api: building request: %w", err)
+	}
+	req.URL, req.Host = &u, u.Host
+	req.Header["User-Agent"] = []string{c.userAgent}
+	req.Header["Accept"] = []string{contentTypeJSON}
+	if body != nil {
+		req.Header["Content-Type"] = []string{body.ContentType()}
 	}
 	return req, nil
 }

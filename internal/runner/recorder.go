@@ -2,50 +2,56 @@ package runner
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
+// flushGap is the least time between two flushes of the results to the
+// operating system: a finished row reaches the file within about this long
+// (so a crash loses little more than the rows in flight), and a busy run
+// writes its results in batches instead of one system call per row.
+const flushGap = time.Millisecond
+
 // recorder writes results to the sink for the pool's workers, one at a time
-// under its lock. A result is flushed to the operating system as soon as no
-// other is waiting for the lock, so that a finished row reaches the file at
-// once (a crash loses only rows still in flight); everything is made
-// durable at least every SyncEvery and at the end.
+// under its lock, and a goroutine of its own flushes them soon after: as
+// soon as a result is written when the run is quiet, at most every
+// flushGap when it is busy. Everything is made durable (Config.Sync) at
+// least every SyncEvery while results come, and at the end.
 type recorder struct {
-	cfg     Config
-	waiting atomic.Int32 // emitters waiting for mu
+	cfg  Config
+	kick chan struct{} // a result was written: flush soon
 
 	mu    sync.Mutex
 	err   error // first failure to write: every later emit fails
-	dirty bool  // written since the last sync
+	dirty bool  // written since the last flush
+	fresh bool  // flushed since the last sync
 }
 
-func newRecorder(cfg Config) *recorder { return &recorder{cfg: cfg} }
+func newRecorder(cfg Config) *recorder {
+	return &recorder{cfg: cfg, kick: make(chan struct{}, 1)}
+}
 
 // emit records r; it fails with ErrSink once writing has failed.
 func (rec *recorder) emit(r worker.Result) error {
-	rec.waiting.Add(1)
 	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	rec.waiting.Add(-1)
 	if rec.err != nil {
+		rec.mu.Unlock()
 		return ErrSink
 	}
 	if err := rec.cfg.Sink.Write(&r); err != nil {
 		rec.err = err
+		rec.mu.Unlock()
 		return ErrSink
 	}
 	if rec.cfg.Tally != nil {
 		rec.cfg.Tally.add(&r)
 	}
 	rec.dirty = true
-	if rec.waiting.Load() == 0 {
-		if err := rec.cfg.Sink.Flush(); err != nil {
-			rec.err = err
-			return ErrSink
-		}
+	rec.mu.Unlock()
+	select {
+	case rec.kick <- struct{}{}:
+	default: // a flush is already due
 	}
 	return nil
 }
@@ -57,65 +63,83 @@ func (rec *recorder) failed() error {
 	return rec.err
 }
 
-// sync flushes and makes durable what was written since the last sync. The
-// fsync runs outside the lock: workers go on writing meanwhile.
-func (rec *recorder) sync(force bool) error {
+// flush hands what was written to the operating system.
+func (rec *recorder) flush() {
 	rec.mu.Lock()
-	if rec.err != nil {
-		rec.mu.Unlock()
-		return rec.err
-	}
-	if !rec.dirty && !force {
-		rec.mu.Unlock()
-		return nil
+	defer rec.mu.Unlock()
+	if rec.err != nil || !rec.dirty {
+		return
 	}
 	rec.dirty = false
-	err := rec.cfg.Sink.Flush()
-	rec.mu.Unlock()
-	if err == nil && rec.cfg.Sync != nil {
-		err = rec.cfg.Sync()
+	rec.fresh = true
+	if err := rec.cfg.Sink.Flush(); err != nil {
+		rec.err = err
 	}
-	if err != nil {
+}
+
+// sync flushes, then makes durable what was flushed since the last sync.
+// The fsync runs outside the lock: workers go on writing meanwhile.
+func (rec *recorder) sync() error {
+	rec.flush()
+	rec.mu.Lock()
+	err, fresh := rec.err, rec.fresh
+	rec.fresh = false
+	rec.mu.Unlock()
+	if err != nil || !fresh || rec.cfg.Sync == nil {
+		return err
+	}
+	if err := rec.cfg.Sync(); err != nil {
 		rec.mu.Lock()
 		if rec.err == nil {
 			rec.err = err
 		}
 		rec.mu.Unlock()
+		return err
 	}
-	return err
+	return nil
 }
 
-// syncEvery syncs every d (a second when d <= 0) until the returned function
-// is called.
-func (rec *recorder) syncEvery(d time.Duration) (stop func()) {
-	if d <= 0 {
-		d = time.Second
+// start runs the flushing goroutine until the returned function is called;
+// that function flushes and syncs what is left and returns the first
+// failure to write, if any.
+func (rec *recorder) start() (finish func() error) {
+	every := rec.cfg.SyncEvery
+	if every <= 0 {
+		every = time.Second
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tick := time.NewTicker(d)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
+		gap := time.NewTimer(flushGap)
+		defer gap.Stop()
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				if rec.sync(false) != nil {
+				rec.sync()
+			case <-rec.kick:
+				rec.flush()
+				// Let the next results gather for a moment.
+				gap.Reset(flushGap)
+				select {
+				case <-done:
 					return
+				case <-gap.C:
 				}
 			}
 		}
 	}()
-	return func() { close(done); wg.Wait() }
-}
-
-// close flushes and syncs what is left; the run's last word on the sink.
-func (rec *recorder) close() error {
-	if err := rec.failed(); err != nil {
-		return nil // already reported through failed
+	return func() error {
+		close(done)
+		wg.Wait()
+		rec.mu.Lock()
+		rec.fresh = true // the end is always synced
+		rec.mu.Unlock()
+		return rec.sync()
 	}
-	return rec.sync(true)
 }

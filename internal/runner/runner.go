@@ -64,17 +64,13 @@ var ErrSink = errors.New("cannot write results")
 // the requests and the results file, so a row costs no hand-off.
 func Run(ctx context.Context, cfg Config) error {
 	rec := newRecorder(cfg)
-	stopSyncing := rec.syncEvery(cfg.SyncEvery)
+	finish := rec.start()
 	f := &feeder{cfg: cfg, emit: rec.emit}
 	err := cfg.Pool.Run(ctx, f, rec.emit)
-	stopSyncing()
-	closeErr := rec.close()
-
+	if werr := finish(); werr != nil {
+		return errors.Join(ErrSink, werr)
+	}
 	switch {
-	case rec.failed() != nil:
-		return errors.Join(ErrSink, rec.failed())
-	case closeErr != nil:
-		return errors.Join(ErrSink, closeErr)
 	case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSink):
 		return err
 	}
