@@ -92,8 +92,9 @@ func withCredentials(v url.Values, creds Credentials) url.Values {
 // NewRequest builds a request of method to path (which starts with "/" and
 // is taken as is, unescaped), relative to the client's base URL, with the
 // credentials added: to body when there is one, else to the query string
-// (any shop_id or shop_secret already there is replaced). It sets User-Agent, Accept: application/json
-// and the body's Content-Type; the body can be read again through GetBody.
+// (any shop_id or shop_secret already there is replaced). It sets
+// User-Agent, Accept: application/json and the body's Content-Type; the
+// body can be read again through GetBody.
 // NewRequest sends nothing: see Do, and Describe for a dry run.
 func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, body RequestBody) (*http.Request, error) {
 	if !strings.HasPrefix(path, "/") {
