@@ -101,6 +101,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 	if o.Dedupe {
 		cfg.Dedupe = dedupe.New(total)
+		reserveMemory(cfg.Dedupe.Bytes())
 	}
 	done := 0
 	if earlier != nil {

@@ -31,6 +31,7 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	var dd *dedupe.Table
 	if o.Dedupe {
 		dd = dedupe.New(total)
+		reserveMemory(dd.Bytes())
 	}
 	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, dryRunSamples)
 	if err != nil {

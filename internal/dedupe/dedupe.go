@@ -51,6 +51,9 @@ func (t *Table) First(fp uint64, row int) (int, bool) {
 // Len returns how many distinct fingerprints the table holds.
 func (t *Table) Len() int { return t.n }
 
+// Bytes returns the memory the table's slots take.
+func (t *Table) Bytes() int { return 12 * len(t.keys) }
+
 func (t *Table) grow() {
 	old, oldRows := t.keys, t.rows
 	t.keys, t.rows = make([]uint64, 2*len(old)), make([]uint32, 2*len(old))

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// The collector's settings unless $GOGC and $GOMEMLIMIT say otherwise.
+// pcsync's live heap is a few MiB whatever the input's size, so letting the
+// heap grow to five times that before collecting costs little memory and
+// saves most of the collector's work on every row; the soft limit makes it
+// collect sooner should the heap ever near it.
+const (
+	gcPercent   = 400
+	memoryLimit = 40 << 20
+)
+
+// ownLimit is set when pcsync chose the memory limit itself.
+var ownLimit atomic.Bool
+
+// tuneGC sets the collector's target and soft memory limit, unless the
+// environment sets them; main calls it once.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+		ownLimit.Store(true)
+	}
+}
+
+// reserveMemory raises the memory limit pcsync chose by n bytes of data
+// that live as long as the run (the --dedupe table), so that the collector
+// keeps the same room to work in. A limit set by $GOMEMLIMIT is left alone.
+func reserveMemory(n int) {
+	if ownLimit.Load() && n > 0 {
+		debug.SetMemoryLimit(debug.SetMemoryLimit(-1) + int64(n))
+	}
+}

@@ -1,0 +1,22 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestReserveMemory(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before); ownLimit.Store(false) })
+
+	reserveMemory(1 << 20) // a limit pcsync did not choose is left alone
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Fatalf("limit moved from %d to %d", before, got)
+	}
+	debug.SetMemoryLimit(memoryLimit)
+	ownLimit.Store(true)
+	reserveMemory(1 << 20)
+	if got, want := debug.SetMemoryLimit(-1), int64(memoryLimit+1<<20); got != want {
+		t.Errorf("limit = %d, want %d", got, want)
+	}
+}
