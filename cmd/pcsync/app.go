@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 )
@@ -16,6 +17,8 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	logFormat      logFormat     // --log-format of the run, for stderr
+	progress       progressSeams // tests drive progress through these
 }
 
 // run is the whole command: main only wires signals around it.
@@ -96,6 +99,6 @@ func envName(flagName string) string {
 // fail prints err as the command's one line of complaint and returns the
 // exit status it maps to.
 func (a *app) fail(ctx context.Context, err error) int {
-	fmt.Fprintf(a.stderr, "pcsync: %v\n", err)
+	a.notef(slog.LevelError, "%v", err)
 	return exitCode(ctx, err, false)
 }

@@ -27,6 +27,10 @@ type runOptions struct {
 	Dedupe      bool
 	Sandbox     bool
 	Quiet       bool
+
+	// Progress and stderr lines (progress.go, logformat.go).
+	LogFormat     logFormat
+	ProgressEvery positiveDuration
 }
 
 // Environment variables that are not named after their flag.
@@ -69,6 +73,8 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first"+def("dedupe", ""))
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed"+def("sandbox", ""))
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
+	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json (default text)"+def("log-format", ""))
+	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal (default 10s)"+def("progress-every", ""))
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv
