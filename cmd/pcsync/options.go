@@ -88,17 +88,10 @@ sms_transactional; other columns are carried into the results untouched.
 Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
 and --shop-secret-file.
 
-Examples:
-  pcsync run --sandbox testdata/demo.csv
-  pcsync run --action segments/add --segment-id 100500 --rate 20 emails.csv
-
-Flags:
+Flags (each also read from the environment variable named):
 `)
 		fs.PrintDefaults()
-		fmt.Fprint(w, `
-Exit status: 0 every row ok; 1 some rows not ok; 2 nothing done (usage,
-configuration, unreadable input); 130 interrupted.
-`)
+		fmt.Fprint(w, "\n"+runExamples+"\n"+exitStatusText)
 	}
 	return fs, o, env
 }
