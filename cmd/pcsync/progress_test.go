@@ -20,49 +20,87 @@ import (
 )
 
 // pcsyncWith runs the command in-process like pcsync, with progress driven
-// through seams.
-func pcsyncWith(t *testing.T, seams progressSeams, env map[string]string, args ...string) result {
+// through seams. Each write to stderr is told on written, if not nil and
+// not full.
+func pcsyncWith(t *testing.T, seams progressSeams, written chan struct{}, env map[string]string, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+	var out bytes.Buffer
+	errb := &signalWriter{written: written}
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: errb,
 		getenv: func(k string) string { return env[k] }, progress: seams}
 	code := a.main(context.Background(), args)
 	return result{code, out.String(), errb.String()}
 }
 
-// tickingShop is an emulator on an HTTP server whose every n-th request
-// first hands a tick to the run's progress, and waits until progress has
-// taken it: progress then shows at known points of a run, with no clock.
-// It returns the environment for pcsync and the seams to run it with;
-// asked records the interval progress asked its ticker for.
-func tickingShop(t *testing.T, n int64) (env map[string]string, seams progressSeams, asked *atomic.Int64) {
+// signalWriter is a buffer that tells each write on written, unless a
+// signal is already waiting there.
+type signalWriter struct {
+	bytes.Buffer
+	written chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	select {
+	case w.written <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+// tickRig is a run whose progress shows at known points, with no clock:
+// an emulator on an HTTP server whose every n-th request first hands a
+// tick to the run's progress, then waits until progress has written to
+// stderr, and only then is answered.
+type tickRig struct {
+	env     map[string]string
+	seams   progressSeams
+	written chan struct{}
+	asked   atomic.Int64 // the interval progress asked its ticker for
+}
+
+func newTickRig(t *testing.T, n int64) *tickRig {
 	t.Helper()
 	opts := emulator.Sandbox()
 	opts.ShopSecret = testSecret
 	em := emulator.New(opts)
+	rig := &tickRig{written: make(chan struct{}, 1)}
 	ticks := make(chan time.Time)
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if requests.Add(1)%n == 0 {
 			select {
+			case <-rig.written: // an earlier write (the bar's blank state)
+			default:
+			}
+			select {
 			case ticks <- time.Time{}:
+				select {
+				case <-rig.written:
+				case <-r.Context().Done():
+				}
 			case <-r.Context().Done(): // no progress is listening; the run times out and the test fails
 			}
 		}
 		em.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	asked = &atomic.Int64{}
 	var clock atomic.Int64 // each reading of the clock is one second later
-	seams = progressSeams{
+	rig.seams = progressSeams{
 		terminal: func(io.Writer) bool { return false },
 		ticks: func(every time.Duration) (<-chan time.Time, func()) {
-			asked.Store(int64(every))
+			rig.asked.Store(int64(every))
 			return ticks, func() {}
 		},
 		now: func() time.Time { return time.Unix(clock.Add(1), 0) },
 	}
-	return map[string]string{envAPIURL: srv.URL, envShopID: opts.ShopID, envShopSecret: testSecret}, seams, asked
+	rig.env = map[string]string{envAPIURL: srv.URL, envShopID: opts.ShopID, envShopSecret: testSecret}
+	return rig
+}
+
+func (rig *tickRig) run(t *testing.T, args ...string) result {
+	t.Helper()
+	return pcsyncWith(t, rig.seams, rig.written, rig.env, args...)
 }
 
 // emails40 is 40 segments/add rows.
@@ -111,9 +149,9 @@ func parseLogLine(t *testing.T, format, line string) map[string]string {
 func TestProgressLinesOffATerminal(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			env, seams, asked := tickingShop(t, 10)
+			rig := newTickRig(t, 10)
 			in := writeFile(t, "emails.csv", emails40())
-			r := pcsyncWith(t, seams, env, "run", "--rate", "0", "--workers", "1", "--timeout", "10s",
+			r := rig.run(t, "run", "--rate", "0", "--workers", "1", "--timeout", "10s",
 				"--log-format", format, "--progress-every", "3s", in)
 			if r.code != exitOK {
 				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -121,8 +159,8 @@ func TestProgressLinesOffATerminal(t *testing.T) {
 			if bytes.IndexByte([]byte(r.stderr), 0x1b) >= 0 || strings.Contains(r.stderr, "\r") {
 				t.Errorf("control characters on stderr: %q", r.stderr)
 			}
-			if time.Duration(asked.Load()) != 3*time.Second {
-				t.Errorf("ticker every %v, want --progress-every 3s", time.Duration(asked.Load()))
+			if time.Duration(rig.asked.Load()) != 3*time.Second {
+				t.Errorf("ticker every %v, want --progress-every 3s", time.Duration(rig.asked.Load()))
 			}
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
 			if len(lines) != 5 {
@@ -172,16 +210,16 @@ func TestProgressBarOnATerminal(t *testing.T) {
 		{"summary on stderr after the bar", []string{"--out", "-"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			env, seams, asked := tickingShop(t, 10)
-			seams.terminal = func(io.Writer) bool { return true }
+			rig := newTickRig(t, 10)
+			rig.seams.terminal = func(io.Writer) bool { return true }
 			in := writeFile(t, "emails.csv", emails40())
 			args := append([]string{"run", "--rate", "0", "--workers", "1", "--timeout", "10s", "--failed", in + ".failed"}, tt.args...)
-			r := pcsyncWith(t, seams, env, append(args, in)...)
+			r := rig.run(t, append(args, in)...)
 			if r.code != exitOK {
 				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			if time.Duration(asked.Load()) != progressBarEvery {
-				t.Errorf("bar redrawn every %v", time.Duration(asked.Load()))
+			if time.Duration(rig.asked.Load()) != progressBarEvery {
+				t.Errorf("bar redrawn every %v", time.Duration(rig.asked.Load()))
 			}
 			bar, after, ok := strings.Cut(r.stderr, "\n")
 			if !ok {
@@ -223,7 +261,7 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 				},
 			}
 			in := writeFile(t, "emails.csv", emails40())
-			r := pcsyncWith(t, seams, env, "run", "--rate", "0", "--quiet", in)
+			r := pcsyncWith(t, seams, nil, env, "run", "--rate", "0", "--quiet", in)
 			if r.code != exitOK || r.stderr != "" {
 				t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 			}
