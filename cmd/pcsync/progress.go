@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -111,17 +110,24 @@ func (a *app) tickEvery(d time.Duration) (<-chan time.Time, func()) {
 
 // figures is one reading of a run's progress.
 type figures struct {
-	done, total         int64 // total is -1 when unknown
-	ok, failed, invalid int64
-	elapsed             time.Duration
+	done, total                  int64 // total is -1 when unknown
+	ok, failed, invalid, skipped int64
+	elapsed                      time.Duration
 }
 
 // readFigures reads c once. done is the sum of the counts read, so the
 // figures of one reading agree with each other even while rows finish.
+// Skipped rows (a run stopped by an interrupt, refused credentials or
+// --give-up-after) are not done: the bar of an interrupted run stays where
+// it was, and the rate is of rows dealt with.
 func readFigures(c progressCounts, total int64, elapsed time.Duration) figures {
 	f := figures{total: total, elapsed: elapsed}
 	for _, s := range worker.Statuses {
 		n := c.Status(s)
+		if s == worker.StatusSkipped {
+			f.skipped = n
+			continue
+		}
 		f.done += n
 		switch s {
 		case worker.StatusOK:
@@ -156,15 +162,18 @@ func (f figures) eta() (time.Duration, bool) {
 }
 
 // logAttrs are the figures as a progress line's attributes: done, total,
-// ok, failed, invalid, rows_per_s, eta, elapsed. total and eta are left out
-// when unknown.
+// ok, failed, invalid, skipped, rows_per_s, eta, elapsed. total and eta
+// are left out when unknown, skipped when there are none.
 func (f figures) logAttrs() []any {
 	args := []any{"done", f.done}
 	if f.total >= 0 {
 		args = append(args, "total", f.total)
 	}
-	args = append(args, "ok", f.ok, "failed", f.failed, "invalid", f.invalid,
-		"rows_per_s", math.Round(f.rowsPerSecond()*10)/10)
+	args = append(args, "ok", f.ok, "failed", f.failed, "invalid", f.invalid)
+	if f.skipped > 0 {
+		args = append(args, "skipped", f.skipped)
+	}
+	args = append(args, "rows_per_s", math.Round(f.rowsPerSecond()*10)/10)
 	if eta, ok := f.eta(); ok {
 		args = append(args, "eta", eta.String())
 	}
@@ -190,12 +199,11 @@ func newProgressLog(log *slog.Logger) func(figures, bool) {
 // row has finished) and ends the line, so that what follows starts on a
 // line of its own.
 func newBar(w io.Writer, total int64) func(figures, bool) {
-	// Each redraw reaches the terminal in one write: the bar draws itself
-	// twice per tick (new counts, then new share) and clears the line
-	// first each time.
-	buf := bufio.NewWriter(w)
+	// w itself, not a buffer over it: the bar sizes itself to the
+	// terminal's width only when it writes to an *os.File. It draws twice
+	// per tick (new counts, then the new share), each time over the line.
 	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(buf),
+		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(barDescription(figures{})),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
@@ -208,7 +216,6 @@ func newBar(w io.Writer, total int64) func(figures, bool) {
 		// could write after the summary.
 		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
-	buf.Flush()
 	return func(f figures, final bool) {
 		bar.Describe(barDescription(f))
 		if total >= 0 {
@@ -220,12 +227,15 @@ func newBar(w io.Writer, total int64) func(figures, bool) {
 			}
 		}
 		if final {
-			fmt.Fprintln(buf)
+			fmt.Fprintln(w)
 		}
-		buf.Flush()
 	}
 }
 
 func barDescription(f figures) string {
-	return fmt.Sprintf("ok %d, failed %d, invalid %d", f.ok, f.failed, f.invalid)
+	d := fmt.Sprintf("ok %d, failed %d, invalid %d", f.ok, f.failed, f.invalid)
+	if f.skipped > 0 {
+		d += fmt.Sprintf(", skipped %d", f.skipped)
+	}
+	return d
 }

@@ -22,25 +22,28 @@ import (
 // pcsyncWith runs the command in-process like pcsync, with progress driven
 // through seams. Each write to stderr is told on written, if not nil and
 // not full.
-func pcsyncWith(t *testing.T, seams progressSeams, written chan struct{}, env map[string]string, args ...string) result {
+func pcsyncWith(t *testing.T, ctx context.Context, seams progressSeams, written chan struct{}, env map[string]string, args ...string) result {
 	t.Helper()
 	var out bytes.Buffer
 	errb := &signalWriter{written: written}
 	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: errb,
 		getenv: func(k string) string { return env[k] }, progress: seams}
-	code := a.main(context.Background(), args)
+	code := a.main(ctx, args)
 	return result{code, out.String(), errb.String()}
 }
 
 // signalWriter is a buffer that tells each write on written, unless a
-// signal is already waiting there.
+// signal is already waiting there. The buffer is a field, not embedded, so
+// that io.WriteString cannot go around Write.
 type signalWriter struct {
-	bytes.Buffer
+	buf     bytes.Buffer
 	written chan struct{}
 }
 
+func (w *signalWriter) String() string { return w.buf.String() }
+
 func (w *signalWriter) Write(p []byte) (int, error) {
-	n, err := w.Buffer.Write(p)
+	n, err := w.buf.Write(p)
 	select {
 	case w.written <- struct{}{}:
 	default:
@@ -57,6 +60,10 @@ type tickRig struct {
 	seams   progressSeams
 	written chan struct{}
 	asked   atomic.Int64 // the interval progress asked its ticker for
+
+	ctx      context.Context // the run's; cancelled at request cancelAt
+	cancel   func()
+	cancelAt int64
 }
 
 func newTickRig(t *testing.T, n int64) *tickRig {
@@ -65,10 +72,16 @@ func newTickRig(t *testing.T, n int64) *tickRig {
 	opts.ShopSecret = testSecret
 	em := emulator.New(opts)
 	rig := &tickRig{written: make(chan struct{}, 1)}
+	rig.ctx, rig.cancel = context.WithCancel(context.Background())
+	t.Cleanup(rig.cancel)
 	ticks := make(chan time.Time)
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if requests.Add(1)%n == 0 {
+		k := requests.Add(1)
+		if k == rig.cancelAt {
+			rig.cancel() // as SIGINT does: the rows in flight finish, the rest are skipped
+		}
+		if k%n == 0 {
 			select {
 			case <-rig.written: // an earlier write (the bar's blank state)
 			default:
@@ -100,7 +113,7 @@ func newTickRig(t *testing.T, n int64) *tickRig {
 
 func (rig *tickRig) run(t *testing.T, args ...string) result {
 	t.Helper()
-	return pcsyncWith(t, rig.seams, rig.written, rig.env, args...)
+	return pcsyncWith(t, rig.ctx, rig.seams, rig.written, rig.env, args...)
 }
 
 // emails40 is 40 segments/add rows.
@@ -249,6 +262,33 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	}
 }
 
+func TestProgressBarOfAnInterruptedRun(t *testing.T) {
+	rig := newTickRig(t, 10)
+	rig.seams.terminal = func(io.Writer) bool { return true }
+	rig.cancelAt = 15
+	in := writeFile(t, "emails.csv", emails40())
+	r := rig.run(t, "run", "--rate", "0", "--workers", "1", "--timeout", "10s", in)
+	if r.code != exitInterrupted {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	bar, after, ok := strings.Cut(r.stderr, "\n")
+	if !ok {
+		t.Fatalf("the bar's line never ends: %q", r.stderr)
+	}
+	draws := strings.Split(bar, "\r")
+	final := draws[len(draws)-1]
+	// Row 15 was in flight and finishes; rows 16 to 40 are skipped, and
+	// the bar stays where the run stopped.
+	for _, want := range []string{"ok 15, failed 0, invalid 0, skipped 25", " 37% ", "(15/40"} {
+		if !strings.Contains(final, want) {
+			t.Errorf("last drawing %q lacks %q", final, want)
+		}
+	}
+	if after != "pcsync: interrupted: rows not yet sent are marked skipped in the results\n" {
+		t.Errorf("after the bar: %q", after)
+	}
+}
+
 func TestProgressQuietShowsNothing(t *testing.T) {
 	for _, terminal := range []bool{false, true} {
 		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
@@ -261,7 +301,7 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 				},
 			}
 			in := writeFile(t, "emails.csv", emails40())
-			r := pcsyncWith(t, seams, nil, env, "run", "--rate", "0", "--quiet", in)
+			r := pcsyncWith(t, context.Background(), seams, nil, env, "run", "--rate", "0", "--quiet", in)
 			if r.code != exitOK || r.stderr != "" {
 				t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 			}
@@ -304,8 +344,10 @@ func TestProgressFigures(t *testing.T) {
 			"done=25 total=100 ok=20 failed=3 invalid=2 rows_per_s=10 eta=8s elapsed=2.5s"},
 		{"eta rounds up", counts{worker.StatusOK: 3}, 4, 2 * time.Second,
 			"done=3 total=4 ok=3 failed=0 invalid=0 rows_per_s=1.5 eta=1s elapsed=2s"},
-		{"skipped and duplicates are done", counts{worker.StatusOK: 1, worker.StatusSkipped: 2, worker.StatusDuplicate: 3}, 6, time.Minute,
+		{"duplicates are done", counts{worker.StatusOK: 1, worker.StatusDuplicate: 5}, 6, time.Minute,
 			"done=6 total=6 ok=1 failed=0 invalid=0 rows_per_s=0.1 eta=0s elapsed=1m0s"},
+		{"skipped rows are not done", counts{worker.StatusOK: 30, worker.StatusSkipped: 70}, 100, 3 * time.Second,
+			"done=30 total=100 ok=30 failed=0 invalid=0 skipped=70 rows_per_s=10 eta=7s elapsed=3s"},
 		{"total unknown", counts{worker.StatusOK: 9}, -1, 3 * time.Second,
 			"done=9 ok=9 failed=0 invalid=0 rows_per_s=3 elapsed=3s"},
 	}
