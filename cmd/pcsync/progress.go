@@ -177,7 +177,7 @@ func (f figures) logAttrs() []any {
 	if eta, ok := f.eta(); ok {
 		args = append(args, "eta", eta.String())
 	}
-	return append(args, "elapsed", roundDuration(f.elapsed).String())
+	return append(args, "elapsed", f.elapsed.Round(100*time.Millisecond).String())
 }
 
 // newProgressLog shows progress as one log record per tick ("progress")
