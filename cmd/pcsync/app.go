@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 )
@@ -16,6 +17,8 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	logFormat      logFormat     // --log-format of the run, for stderr
+	progress       progressSeams // tests drive progress through these
 }
 
 // run is the whole command: main only wires signals around it.
@@ -24,15 +27,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return a.main(ctx, args)
 }
 
-const usageText = `pcsync syncs a CSV of contacts into PersonaClick, one API call per row.
-
-Usage:
-  pcsync run [flags] INPUT.csv        sync INPUT ('-' for standard input)
-  pcsync report [flags] RESULTS.csv   summarise the results file of a run
-  pcsync sandbox [--addr HOST:PORT]   serve the local emulator of the API
-  pcsync version                      print the version
-
-Run 'pcsync run --help' for the flags. Example, on the built-in sandbox:
+// usageText is what a bare 'pcsync' prints; 'pcsync help' says more.
+const usageText = commandsText + `
+Run 'pcsync help' for every flag, with examples. On the built-in sandbox:
   pcsync run --sandbox --action segments/add --segment-id 100500 emails.csv
 `
 
@@ -53,8 +50,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stdout, "pcsync", version)
 		return exitOK
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(a.stdout, usageText)
-		return exitOK
+		return a.help(ctx, args[1:])
+	case "completion":
+		return a.cmdCompletion(ctx, args[1:])
 	}
 	fmt.Fprintf(a.stderr, "pcsync: unknown command %q\n\n%s", args[0], usageText)
 	return exitUsage
@@ -99,6 +97,6 @@ func envName(flagName string) string {
 // fail prints err as the command's one line of complaint and returns the
 // exit status it maps to.
 func (a *app) fail(ctx context.Context, err error) int {
-	fmt.Fprintf(a.stderr, "pcsync: %v\n", err)
+	a.notef(slog.LevelError, "%v", err)
 	return exitCode(ctx, err, false)
 }

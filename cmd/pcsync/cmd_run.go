@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"time"
 
@@ -28,6 +29,7 @@ func (a *app) cmdRun(ctx context.Context, args []string) int {
 		}
 		return a.fail(ctx, err)
 	}
+	a.logFormat = o.LogFormat
 	if fs.NArg() != 1 {
 		return a.fail(ctx, usagef("run takes one INPUT file ('-' for standard input); see --help"))
 	}
@@ -110,7 +112,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 			total -= done
 		}
 	}
-	stopProgress := a.startProgress(tally, total, o.Quiet)
+	stopProgress := a.startProgress(tally, total, o)
 	start := time.Now()
 	runErr := runner.Run(ctx, cfg)
 	stopProgress()
@@ -133,7 +135,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(a.stderr, "pcsync: interrupted: rows not yet sent are marked skipped in the results")
+		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results")
 		return exitInterrupted, nil
 	case errors.Is(runErr, worker.ErrRefused):
 		return 0, usagef(runErr.Error() + "; stopped before sending the rest (marked skipped)")
@@ -158,7 +160,7 @@ func (a *app) loadEarlier(input, resultsPath string, o *runOptions, h csvsource.
 	}
 	st, err := resume.Load(resultsPath, h)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(a.stderr, "pcsync: --resume: no earlier results at %s; starting from the first row\n", resultsPath)
+		a.notef(slog.LevelInfo, "--resume: no earlier results at %s; starting from the first row", resultsPath)
 		return nil, nil
 	}
 	if err != nil {

@@ -155,3 +155,23 @@ func (s *shardFlag) Set(v string) error {
 	*s = shardFlag{K: k, N: n}
 	return nil
 }
+
+// positiveDuration is a duration flag that must be above zero; the zero
+// value means "the default".
+type positiveDuration time.Duration
+
+func (d *positiveDuration) String() string {
+	if *d == 0 {
+		return ""
+	}
+	return time.Duration(*d).String()
+}
+
+func (d *positiveDuration) Set(v string) error {
+	x, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || x <= 0 {
+		return fmt.Errorf("want a duration above zero, like 10s or 1m")
+	}
+	*d = positiveDuration(x)
+	return nil
+}

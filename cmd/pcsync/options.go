@@ -29,6 +29,10 @@ type runOptions struct {
 	Quiet       bool
 	Shard       shardFlag
 	SummaryJSON string
+
+	// Progress and stderr lines (progress.go, logformat.go).
+	LogFormat     logFormat
+	ProgressEvery positiveDuration
 }
 
 // Environment variables that are not named after their flag.
@@ -73,6 +77,8 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)"+def("shard", ""))
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to this file (atomically); not with --dry-run, which only prints its plan"+def("summary-json", ""))
+	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json (default text)"+def("log-format", ""))
+	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal (default 10s)"+def("progress-every", ""))
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprint(w, `Usage: pcsync run [flags] INPUT.csv
@@ -86,17 +92,10 @@ sms_transactional; other columns are carried into the results untouched.
 Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
 and --shop-secret-file.
 
-Examples:
-  pcsync run --sandbox testdata/demo.csv
-  pcsync run --action segments/add --segment-id 100500 --rate 20 emails.csv
-
-Flags:
+Flags (each also read from the environment variable named):
 `)
 		fs.PrintDefaults()
-		fmt.Fprint(w, `
-Exit status: 0 every row ok; 1 some rows not ok; 2 nothing done (usage,
-configuration, unreadable input); 130 interrupted.
-`)
+		fmt.Fprint(w, "\n"+runExamples+"\n"+exitStatusText)
 	}
 	return fs, o, env
 }

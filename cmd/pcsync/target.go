@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -33,7 +34,7 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 		}
 		t.url, t.close = url, stop
 		t.creds = api.Credentials{ShopID: emulator.SandboxShopID, ShopSecret: emulator.SandboxShopSecret}
-		fmt.Fprintf(a.stderr, "pcsync: sandbox: sending to the in-process emulator at %s (nothing leaves this machine)\n", url)
+		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine)", url)
 	} else {
 		creds, err := a.credentials(o)
 		if err != nil {
