@@ -117,8 +117,9 @@ func TestCompletionBash(t *testing.T) {
 		line string // the command line, completed at its end
 		want string // COMPREPLY, space-separated
 	}{
-		{"pcsync ", "run sandbox completion version help"},
-		{"pcsync r", "run"},
+		{"pcsync ", "run report sandbox completion version help"},
+		{"pcsync ru", "run"},
+		{"pcsync r", "run report"},
 		{"pcsync help s", "sandbox"},
 		{"pcsync completion ", "bash"},
 		{"pcsync run --ac", "--action"},
