@@ -306,12 +306,23 @@ func (s *server) rate() (float64, int) {
 		return 0, len(at)
 	}
 	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
-	busiest, j := 0, 0
+	busiest, j, bi, bj := 0, 0, 0, 0
 	for i := range at {
 		for at[i].Sub(at[j]) >= time.Second {
 			j++
 		}
-		busiest = max(busiest, i-j+1)
+		if i-j+1 > busiest {
+			busiest, bi, bj = i-j+1, i, j
+		}
+	}
+	if os.Getenv("PCBENCH_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "busiest window: requests %d..%d, from %v after the first, span %v\n", bj, bi, at[bj].Sub(at[0]), at[bi].Sub(at[bj]))
+		for k := max(bj-3, 0); k <= min(bj+5, len(at)-1); k++ {
+			fmt.Fprintf(os.Stderr, "  #%d at %v\n", k, at[k].Sub(at[0]))
+		}
+		for k := max(bi-5, 0); k <= min(bi+3, len(at)-1); k++ {
+			fmt.Fprintf(os.Stderr, "  #%d at %v\n", k, at[k].Sub(at[0]))
+		}
 	}
 	return float64(len(at)-1) / at[len(at)-1].Sub(at[0]).Seconds(), busiest
 }
