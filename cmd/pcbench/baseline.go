@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // writeRows writes a segments/add file of n distinct emails with one extra
@@ -36,8 +38,9 @@ func writeRows(path string, n int) error {
 }
 
 // bareLoop sends n segments/add requests with the given concurrency and a
-// keep-alive client sized to it: the least any tool could do.
-func bareLoop(url string, n, workers int) (time.Duration, error) {
+// keep-alive client sized to it: the least any tool could do. When pace is
+// not nil, every request first waits on it.
+func bareLoop(url string, n, workers int, pace *worker.Pacer) (time.Duration, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost, tr.MaxIdleConns = workers, workers
 	client := &http.Client{Transport: tr}
@@ -52,6 +55,9 @@ func bareLoop(url string, n, workers int) (time.Duration, error) {
 			defer wg.Done()
 			buf := make([]byte, 0, 256)
 			for i := range next {
+				if pace != nil {
+					pace.Wait(context.Background())
+				}
 				buf = fmt.Appendf(buf[:0], `{"shop_id":%q,"shop_secret":%q,"email":"user%d@example.com","segment_id":100500}`,
 					emulator.SandboxShopID, emulator.SandboxShopSecret, i)
 				resp, err := client.Post(url+"/segments/add", "application/json", bytes.NewReader(buf))

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/worker"
 )
 
 func main() {
@@ -30,11 +32,16 @@ func main() {
 	small := flag.Int("small", 200000, "rows of the smaller memory run")
 	large := flag.Int("large", 2000000, "rows of the larger memory run")
 	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
-	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL and print its duration")
+	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL")
+	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
 	only := flag.String("only", "throughput,rate,memory", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
-		if _, err := bareLoop(*bareURL, *rows, *workers); err != nil {
+		var pace *worker.Pacer
+		if *paced > 0 {
+			pace = worker.NewPacer(*paced, 1)
+		}
+		if _, err := bareLoop(*bareURL, *rows, *workers, pace); err != nil {
 			fmt.Fprintln(os.Stderr, "pcbench:", err)
 			os.Exit(1)
 		}
@@ -98,12 +105,13 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 	var bares, pcs []time.Duration
 	conns := 0
 	for range 3 {
-		bare, err := bareProcess(srv.url, rows, workers)
+		srv.reset()
+		bare, err := bareProcess(0, srv.url, rows, workers, 0)
 		if err != nil {
 			return err
 		}
 		srv.reset()
-		pc, err := timeRun(bin, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
+		pc, err := timeRun(0, bin, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
 			"--out", filepath.Join(dir, "tp.res.csv"), "--failed", filepath.Join(dir, "tp.fail.csv"), in)
 		if err != nil {
 			return err
@@ -121,26 +129,36 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 	return nil
 }
 
-// rates runs pcsync at several rates and reports what the server saw.
+// rates runs pcsync at several rates and reports what the server saw; the
+// same requests from a bare loop paced by pcsync's pacer, in the same run,
+// show how much the machine itself (scheduling, the server) bunches
+// arrivals.
 func rates(bin, dir string, srv *server) error {
-	fmt.Println("rate kept (as the server measures it)")
-	fmt.Printf("  %8s %8s %10s %10s %14s\n", "asked/s", "rows", "achieved/s", "error", "busiest 1s")
+	fmt.Println("rate kept (as the server measures it; bare: the bare loop paced by pcsync's pacer)")
+	fmt.Printf("  %8s %8s %-7s %10s %10s %14s\n", "asked/s", "rows", "", "achieved/s", "error", "busiest 1s")
 	for _, c := range []struct{ rate, rows int }{{10, 100}, {100, 1000}, {1000, 5000}} {
 		in := filepath.Join(dir, fmt.Sprintf("rate%d.csv", c.rate))
 		if err := writeRows(in, c.rows); err != nil {
 			return err
 		}
-		srv.reset()
-		if _, err := timeRun(bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
-			"--out", in+".res", "--failed", in+".fail", in); err != nil {
-			return err
+		for _, who := range []string{"pcsync", "bare"} {
+			srv.reset()
+			var err error
+			if who == "bare" {
+				_, err = bareProcess(clientNice, srv.url, c.rows, 8, float64(c.rate))
+			} else {
+				_, err = timeRun(clientNice, bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
+					"--out", in+".res", "--failed", in+".fail", in)
+			}
+			if err != nil {
+				return err
+			}
+			achieved, busiest := srv.rate()
+			fmt.Printf("  %8d %8d %-7s %10.2f %9.2f%% %9d (<= %d)\n", c.rate, c.rows, who, achieved,
+				100*(achieved-float64(c.rate))/float64(c.rate), busiest, c.rate+1)
 		}
-		achieved, busiest := srv.rate()
-		fmt.Printf("  %8d %8d %10.2f %9.2f%% %9d (<= %d)\n", c.rate, c.rows, achieved,
-			100*(achieved-float64(c.rate))/float64(c.rate), busiest, c.rate+1)
 	}
 	fmt.Println()
-
 	return nil
 }
 
@@ -159,7 +177,7 @@ func memory(bin, dir string, small, large int) error {
 		if err != nil {
 			return err
 		}
-		r, err := timeRun(bin, nil, "run", "--dry-run", in)
+		r, err := timeRun(0, bin, nil, "run", "--dry-run", in)
 		if err != nil {
 			return err
 		}
@@ -174,12 +192,12 @@ func memory(bin, dir string, small, large int) error {
 
 // bareProcess runs the bare loop in a child process and returns its wall
 // time, measured from outside as pcsync's is: process start included.
-func bareProcess(url string, rows, workers int) (time.Duration, error) {
+func bareProcess(nice int, url string, rows, workers int, paced float64) (time.Duration, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.Command(self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers))
+	cmd := client(nice, self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced))
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
@@ -188,14 +206,31 @@ func bareProcess(url string, rows, workers int) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
+// clientNice is the niceness the measured clients (pcsync, the bare loop)
+// run at when the rate is measured: the server, in this process, stands for a remote API that does
+// not share the client's cores, so it goes first when both want a core.
+// Otherwise the server, descheduled for a few milliseconds, takes the
+// requests of those milliseconds in a clump and its arrival times no longer
+// show when they were sent.
+const clientNice = 5
+
+// client is the command to run a measured client, under nice(1) when
+// nice is not 0.
+func client(nice int, name string, args ...string) *exec.Cmd {
+	if _, err := exec.LookPath("nice"); err != nil || nice == 0 {
+		return exec.Command(name, args...)
+	}
+	return exec.Command("nice", append([]string{"-n", fmt.Sprint(nice), name}, args...)...)
+}
+
 // result is one timed run of the binary.
 type result struct {
 	wall   time.Duration
 	maxRSS int64 // bytes
 }
 
-func timeRun(bin string, srv *server, args ...string) (result, error) {
-	cmd := exec.Command(bin, args...)
+func timeRun(nice int, bin string, srv *server, args ...string) (result, error) {
+	cmd := client(nice, bin, args...)
 	cmd.Env = os.Environ()
 	if srv != nil {
 		cmd.Env = append(cmd.Env, "PERSONACLICK_API_URL="+srv.url,
@@ -207,10 +242,14 @@ func timeRun(bin string, srv *server, args ...string) (result, error) {
 		return result{}, err
 	}
 	// The child's rusage counts the parent's pages at fork time, so read
-	// its own high-water mark from /proc while it runs.
+	// its own high-water mark from /proc while it runs (only when no server
+	// runs in this process: the polling would disturb it).
 	var hwm atomic.Int64
 	stop := make(chan struct{})
 	go func() {
+		if srv != nil {
+			return
+		}
 		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
 		for {
 			if kb := readHWM(status); kb > 0 {
@@ -251,6 +290,7 @@ func readHWM(path string) int64 {
 // how many connections were opened.
 type server struct {
 	url  string
+	em   atomic.Pointer[emulator.Emulator]
 	http *http.Server
 	mu   sync.Mutex
 	at   []time.Time
@@ -262,15 +302,15 @@ func startServer() (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	em := emulator.New(emulator.Sandbox())
 	s := &server{url: "http://" + ln.Addr().String()}
+	s.em.Store(emulator.New(emulator.Sandbox()))
 	s.http = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			now := time.Now()
 			s.mu.Lock()
 			s.at = append(s.at, now)
 			s.mu.Unlock()
-			em.ServeHTTP(w, r)
+			s.em.Load().ServeHTTP(w, r)
 		}),
 		ConnState: func(_ net.Conn, st http.ConnState) {
 			if st == http.StateNew {
@@ -284,10 +324,16 @@ func startServer() (*server, error) {
 	return s, nil
 }
 
+// reset forgets the arrivals and connections seen so far and starts a
+// fresh emulator, then collects the garbage of the last run, so that a run
+// meets a server in the same state as the one before it, and no collection
+// of the previous run's leftovers stalls the server mid-run.
 func (s *server) reset() {
 	s.mu.Lock()
 	s.at, s.nc = s.at[:0], 0
 	s.mu.Unlock()
+	s.em.Store(emulator.New(emulator.Sandbox()))
+	runtime.GC()
 }
 
 func (s *server) conns() int {
