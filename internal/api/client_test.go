@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -203,8 +204,9 @@ func TestNewHTTPClient(t *testing.T) {
 			if tr == http.DefaultTransport {
 				t.Error("Transport is http.DefaultTransport itself, not a clone")
 			}
-			if tr.MaxIdleConnsPerHost != tt.want || tr.MaxIdleConns != tt.want {
-				t.Errorf("MaxIdleConnsPerHost, MaxIdleConns = %d, %d; want %d", tr.MaxIdleConnsPerHost, tr.MaxIdleConns, tt.want)
+			if tr.MaxIdleConnsPerHost != tt.want || tr.MaxIdleConns != tt.want || tr.MaxConnsPerHost != tt.want {
+				t.Errorf("MaxIdleConnsPerHost, MaxIdleConns, MaxConnsPerHost = %d, %d, %d; want %d",
+					tr.MaxIdleConnsPerHost, tr.MaxIdleConns, tr.MaxConnsPerHost, tt.want)
 			}
 			if tr.Proxy == nil {
 				t.Error("Proxy not kept from DefaultTransport")
@@ -213,6 +215,42 @@ func TestNewHTTPClient(t *testing.T) {
 				t.Error("CheckRedirect is nil: redirects would be followed")
 			}
 		})
+	}
+}
+
+// TestNewHTTPClientConnections: many more callers than connections share
+// the pool; the server never sees more connections than maxConns.
+func TestNewHTTPClientConnections(t *testing.T) {
+	var mu sync.Mutex
+	opened := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(success))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			mu.Lock()
+			opened++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	client, err := NewClient(srv.URL, testCreds, WithHTTPClient(NewHTTPClient(4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			for j := range 25 {
+				if _, err := client.AddToSegment(context.Background(), Contact{Email: fmt.Sprintf("u%d-%d@example.com", i, j)}, "1"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if opened > 4 {
+		t.Errorf("400 requests from 16 callers opened %d connections, want at most 4", opened)
 	}
 }
 

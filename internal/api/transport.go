@@ -8,7 +8,8 @@ import (
 // callers: its transport, a clone of http.DefaultTransport, keeps up to
 // maxConns idle connections per host (MaxIdleConnsPerHost = MaxIdleConns =
 // maxConns; DefaultTransport keeps only 2 per host, which makes a worker
-// pool open new connections constantly). A maxConns below 1 counts as 1.
+// pool open new connections constantly) and opens no more than that
+// (MaxConnsPerHost). A maxConns below 1 counts as 1.
 //
 // The client has no Timeout: per-request deadlines come from the context.
 // It does not follow redirects (see WithHTTPClient).
@@ -22,6 +23,10 @@ func NewHTTPClient(maxConns int) *http.Client {
 	}
 	t.MaxIdleConns = maxConns
 	t.MaxIdleConnsPerHost = maxConns
+	// A request that finds every connection busy waits for one to come
+	// back rather than dialling another that the idle pool would then
+	// close: a run opens about maxConns connections, not more.
+	t.MaxConnsPerHost = maxConns
 	return &http.Client{Transport: t, CheckRedirect: refuseRedirect}
 }
 
