@@ -168,6 +168,7 @@ func memory(bin, dir string, small, large int) error {
 	fmt.Println("dry run: validate every row, send nothing")
 	fmt.Printf("  %10s %12s %12s %12s %8s\n", "rows", "peak RSS", "pcsync", "gocsv pass", "ratio")
 	var rss []int64
+	var perRow []float64 // µs
 	for _, n := range []int{small, large} {
 		in := filepath.Join(dir, fmt.Sprintf("mem%d.csv", n))
 		if err := writeRows(in, n); err != nil {
@@ -182,9 +183,12 @@ func memory(bin, dir string, small, large int) error {
 			return err
 		}
 		rss = append(rss, r.maxRSS)
+		perRow = append(perRow, r.wall.Seconds()/float64(n)*1e6)
 		fmt.Printf("  %10d %9.1f MiB %10.2fs %10.2fs %8.2f\n", n, float64(r.maxRSS)/(1<<20),
 			r.wall.Seconds(), base.Seconds(), r.wall.Seconds()/base.Seconds())
 	}
+	fmt.Printf("  time per row: %.2f µs at %d rows, %.2f µs at %d (linear: not more per row at more rows)\n",
+		perRow[0], small, perRow[1], large)
 	fmt.Printf("  RSS growth %d -> %d rows: %+.1f%%  (target <= +25%%, peak < 48 MiB; time target ratio <= 2)\n",
 		small, large, 100*float64(rss[1]-rss[0])/float64(rss[0]))
 	return nil
