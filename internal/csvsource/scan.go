@@ -11,19 +11,5 @@ import "io"
 // before the problem. It lets a caller refuse a broken file before doing
 // any work, and gives a progress total.
 func Scan(r io.Reader, opts Options) (rows int, err error) {
-	cr, h, err := readHeader(r, opts, true)
-	if err != nil {
-		return 0, err
-	}
-	for {
-		record, err := cr.Read()
-		switch {
-		case err == nil:
-			rows++
-		case err == io.EOF:
-			return rows, nil
-		default:
-			return rows, readError(err, record, h.Names)
-		}
-	}
+	return ScanFunc(r, opts, func(*Header, []string) {})
 }
