@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"sync/atomic"
@@ -37,5 +38,14 @@ func tuneGC() {
 func reserveMemory(n int) {
 	if ownLimit.Load() && n > 0 {
 		debug.SetMemoryLimit(debug.SetMemoryLimit(-1) + int64(n))
+	}
+}
+
+// liftMemoryLimit removes the memory limit pcsync chose, for runs whose
+// live heap grows with the input: the in-process sandbox keeps every
+// contact it is sent. A limit set by $GOMEMLIMIT is left alone.
+func liftMemoryLimit() {
+	if ownLimit.Load() {
+		debug.SetMemoryLimit(math.MaxInt64)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
@@ -18,5 +19,9 @@ func TestReserveMemory(t *testing.T) {
 	reserveMemory(1 << 20)
 	if got, want := debug.SetMemoryLimit(-1), int64(memoryLimit+1<<20); got != want {
 		t.Errorf("limit = %d, want %d", got, want)
+	}
+	liftMemoryLimit()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit after liftMemoryLimit = %d, want none", got)
 	}
 }

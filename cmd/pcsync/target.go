@@ -89,6 +89,7 @@ func (a *app) credentials(o *runOptions) (api.Credentials, error) {
 // startSandbox serves an emulator on a loopback port and returns its URL
 // and a function that stops it.
 func startSandbox(opt emulator.Options) (string, func(), error) {
+	liftMemoryLimit() // the emulator keeps every contact it is sent
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
