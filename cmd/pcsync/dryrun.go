@@ -33,7 +33,7 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 		dd = dedupe.New(total)
 		reserveMemory(dd.Bytes())
 	}
-	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, dryRunSamples)
+	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, nil, dryRunSamples)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
