@@ -28,7 +28,11 @@ func (s *Store) Removals(id api.SegmentID, present func() (string, bool), remove
 	p, more := present()
 	err = s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketApplied).Cursor()
+		n := 0
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if n++; n%readsPerRelease == 0 {
+				release(tx) // the cursor's current page is mapped back in as it is read
+			}
 			if len(v) < valTail || int(v[valAction]) >= len(job.Actions) {
 				return fmt.Errorf("%s: %w (key %q)", s.path, errBadValue, k)
 			}

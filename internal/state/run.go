@@ -20,6 +20,16 @@ import (
 // next is begun, so that pages freed by commits can be reused.
 const readsPerTx = 4096
 
+// readsPerRelease is how many lookups are made between two releases: the
+// kernel maps in up to 16 neighbouring pages at each fault, so this keeps
+// at most a few tens of MiB of the file resident.
+const readsPerRelease = 256
+
+// putsPerTx bounds the notes one write transaction commits: each may
+// rewrite a page of the file, and a transaction holds its pages in memory
+// until it commits.
+const putsPerTx = 4096
+
 // Run is one run's use of the state: it tells the feeder which rows are
 // unchanged and takes the recorder's notes of the rows applied, committing
 // them in one transaction per batch. It implements runner.Incremental.
@@ -83,7 +93,12 @@ func (r *Run) Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
 	}
 	if r.committing.Load() {
 		r.closeTx()
-		err = r.s.db.View(func(tx *bolt.Tx) error { return judge(tx.Bucket(bucketApplied).Get(r.key)) })
+		err = r.s.db.View(func(tx *bolt.Tx) error {
+			if r.reads++; r.reads%readsPerRelease == 0 {
+				release(tx)
+			}
+			return judge(tx.Bucket(bucketApplied).Get(r.key))
+		})
 		return since, unchanged, err
 	}
 	if r.tx == nil || r.reads >= readsPerTx {
@@ -92,14 +107,18 @@ func (r *Run) Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
 			return time.Time{}, false, fmt.Errorf("state %s: %w", r.s.path, err)
 		}
 	}
-	r.reads++
+	if r.reads++; r.reads%readsPerRelease == 0 {
+		release(r.tx)
+	}
 	err = judge(r.tx.Bucket(bucketApplied).Get(r.key))
 	return since, unchanged, err
 }
 
-// closeTx ends the lookups' read transaction; r.txMu must be held.
+// closeTx ends the lookups' read transaction, dropping the pages it read;
+// r.txMu must be held.
 func (r *Run) closeTx() {
 	if r.tx != nil {
+		release(r.tx)
 		r.tx.Rollback()
 		r.tx, r.reads = nil, 0
 	}
@@ -128,9 +147,9 @@ func (r *Run) Cut() {
 	r.mu.Unlock()
 }
 
-// Commit records the notes cut so far in one transaction, in key order;
-// two notes of one key are put in the order they were taken, so the last
-// applied wins.
+// Commit records the notes cut so far, in key order, in transactions of at
+// most putsPerTx notes; two notes of one key are put in the order they were
+// taken, so the last applied wins.
 func (r *Run) Commit() error {
 	r.mu.Lock()
 	batch := r.cut
@@ -145,19 +164,21 @@ func (r *Run) Commit() error {
 	r.txMu.Lock()
 	r.closeTx()
 	r.txMu.Unlock()
-	err := r.s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketApplied)
-		for _, rec := range batch {
-			if err := b.Put(rec.key, rec.value); err != nil {
-				return err
+	for chunk := range slices.Chunk(batch, putsPerTx) {
+		err := r.s.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketApplied)
+			for _, rec := range chunk {
+				if err := b.Put(rec.key, rec.value); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("cannot record the state in %s: %w", r.s.path, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("cannot record the state in %s: %w", r.s.path, err)
+		r.committed.Add(int64(len(chunk)))
 	}
-	r.committed.Add(int64(len(batch)))
 	return nil
 }
 
