@@ -31,7 +31,7 @@ func main() {
 	large := flag.Int("large", 2000000, "rows of the larger memory run")
 	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL and print its duration")
-	only := flag.String("only", "throughput,rate,memory", "the sections to run, comma-separated")
+	only := flag.String("only", "throughput,rate,memory,state", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
 		if _, err := bareLoop(*bareURL, *rows, *workers); err != nil {
@@ -76,6 +76,11 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 	}
 	if only["rate"] {
 		if err := rates(bin, dir, srv); err != nil {
+			return err
+		}
+	}
+	if only["state"] {
+		if err := stateBench(bin, dir, srv, small, large, workers); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,7 @@ const readsPerTx = 4096
 // readsPerRelease is how many lookups are made between two releases: the
 // kernel maps in up to 16 neighbouring pages at each fault, so this keeps
 // at most a few tens of MiB of the file resident.
-const readsPerRelease = 256
+const readsPerRelease = 128
 
 // putsPerTx bounds the notes one write transaction commits: each may
 // rewrite a page of the file, and a transaction holds its pages in memory
@@ -42,6 +42,7 @@ type Run struct {
 	// on it); while a commit runs, each lookup has a transaction of its own.
 	txMu       sync.Mutex
 	tx         *bolt.Tx
+	applied    *bolt.Bucket // tx's
 	reads      int
 	key        []byte
 	committing atomic.Bool
@@ -106,11 +107,12 @@ func (r *Run) Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
 		if r.tx, err = r.s.db.Begin(false); err != nil {
 			return time.Time{}, false, fmt.Errorf("state %s: %w", r.s.path, err)
 		}
+		r.applied = r.tx.Bucket(bucketApplied)
 	}
 	if r.reads++; r.reads%readsPerRelease == 0 {
 		release(r.tx)
 	}
-	err = judge(r.tx.Bucket(bucketApplied).Get(r.key))
+	err = judge(r.applied.Get(r.key))
 	return since, unchanged, err
 }
 
@@ -120,7 +122,7 @@ func (r *Run) closeTx() {
 	if r.tx != nil {
 		release(r.tx)
 		r.tx.Rollback()
-		r.tx, r.reads = nil, 0
+		r.tx, r.applied, r.reads = nil, nil, 0
 	}
 }
 
