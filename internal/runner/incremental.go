@@ -35,9 +35,9 @@ func unchanged(inc Incremental, j *job.Job) (time.Time, bool, error) {
 	return inc.Unchanged(j)
 }
 
-// UnchangedText is the error column of an unchanged row: why it was not
+// unchangedText is the error column of an unchanged row: why it was not
 // sent, and since when it is so.
-func UnchangedText(since time.Time) string {
+func unchangedText(since time.Time) string {
 	if since.IsZero() {
 		return "not sent: applied with the same parameters by an earlier run"
 	}

@@ -126,7 +126,7 @@ func (f *feeder) Next() (worker.Task, error) {
 			return worker.Task{}, uerr
 		} else if same {
 			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusUnchanged,
-				Error: UnchangedText(since)})
+				Error: unchangedText(since)})
 		} else {
 			return worker.Task{Row: row, Job: j}, nil
 		}
