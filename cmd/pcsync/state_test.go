@@ -343,3 +343,43 @@ func TestDryRunWithState(t *testing.T) {
 		t.Errorf("dry run: exit %d, sent %d, state changed %v", r.code, em.Stats().Requests-sent, mustRead(t, stateFile) != before)
 	}
 }
+
+// TestMirrorRetriesFailedRemovals: a removal that failed is in the results,
+// not in the failed-rows file (which would add the contact back), and the
+// next mirrored run sends it again.
+func TestMirrorRetriesFailedRemovals(t *testing.T) {
+	dir := t.TempDir()
+	stateFile := filepath.Join(dir, "s.state")
+	in := filepath.Join(dir, "members.csv")
+	mirror := func(env map[string]string, list string) result {
+		t.Helper()
+		os.WriteFile(in, []byte(list), 0o644)
+		return pcsync(t, env, "", "run", "--rate", "0", "--retries", "0", "--quiet", "--state", stateFile, "--mirror",
+			"--action", "segments/add", "--segment-id", "100500", in)
+	}
+	healthy, env := shop(t, emulator.Faults{})
+	if r := mirror(env, mirrorList(1, 30, 0)); r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	_, failing := shop(t, emulator.Faults{Rate5xx: 1})
+	r := mirror(failing, mirrorList(1, 29, 0))
+	if r.code != exitRowsFailed || !strings.Contains(r.stderr, "1 removals did not end ok") || !strings.Contains(r.stdout, "(0 rows)") {
+		t.Errorf("failing removal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if st := statusesOf(t, filepath.Join(dir, "members.results.csv")); st["failed"] != 1 || st["unchanged"] != 29 {
+		t.Errorf("results: %v", st)
+	}
+	if recs := readCSV(t, filepath.Join(dir, "members.failed.csv")); len(recs) != 1 {
+		t.Errorf("the failed removal is in the failed-rows file: %q", recs)
+	}
+	before := calls(healthy)["/segments/remove"]
+	if r := mirror(env, mirrorList(1, 29, 0)); r.code != exitOK || calls(healthy)["/segments/remove"]-before != 1 || healthy.SegmentSize("100500") != 29 {
+		t.Errorf("retry: exit %d, segment of %d\n%s", r.code, healthy.SegmentSize("100500"), r.stderr)
+	}
+	// The results of a mirrored run, removals and all, can be resumed by a
+	// plain run: the removals are not input rows and are passed over.
+	r = pcsync(t, env, "", "run", "--resume", "--rate", "0", "--quiet", "--action", "segments/add", "--segment-id", "100500", in)
+	if r.code != exitOK || !strings.Contains(r.stdout, "29 rows were already ok") {
+		t.Errorf("resume of a mirrored run's results: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
