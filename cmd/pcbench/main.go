@@ -34,7 +34,7 @@ func main() {
 	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL")
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
-	only := flag.String("only", "throughput,rate,memory", "the sections to run, comma-separated")
+	only := flag.String("only", "throughput,rate,memory,state", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
 		var pace *worker.Pacer
@@ -83,6 +83,11 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 	}
 	if only["rate"] {
 		if err := rates(bin, dir, srv); err != nil {
+			return err
+		}
+	}
+	if only["state"] {
+		if err := stateBench(bin, dir, srv, small, large, workers); err != nil {
 			return err
 		}
 	}
@@ -246,12 +251,13 @@ func timeRun(nice int, bin string, srv *server, args ...string) (result, error) 
 		return result{}, err
 	}
 	// The child's rusage counts the parent's pages at fork time, so read
-	// its own high-water mark from /proc while it runs (only when no server
-	// runs in this process: the polling would disturb it).
+	// its own high-water mark from /proc while it runs; not while the rate
+	// is measured (clients niced): the polling would disturb the server's
+	// timestamps.
 	var hwm atomic.Int64
 	stop := make(chan struct{})
 	go func() {
-		if srv != nil {
+		if nice != 0 {
 			return
 		}
 		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)

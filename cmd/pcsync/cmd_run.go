@@ -42,6 +42,9 @@ func (a *app) cmdRun(ctx context.Context, args []string) int {
 
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
+	if err := checkStateFlags(o, input); err != nil {
+		return 0, err
+	}
 	in, total, err := a.openInput(input, o)
 	if err != nil {
 		return 0, err
@@ -58,7 +61,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	defaults := job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID}
 
 	if o.DryRun {
-		return a.dryRun(ctx, src, defaults, o, total)
+		return a.dryRun(ctx, src, defaults, o, total, inputPath(in))
 	}
 
 	// Everything that can refuse the run is checked before any file is
@@ -75,6 +78,18 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if err := checkSummaryJSON(o.SummaryJSON, input, out); err != nil {
 		return 0, err
 	}
+	if err := checkStatePath(o.State, out, o.SummaryJSON); err != nil {
+		return 0, err
+	}
+	inc, err := a.openIncremental(ctx, o, inputPath(in), src.Header(), defaults, target.creds.ShopID, false)
+	if err != nil {
+		return 0, err
+	}
+	defer inc.close()
+	if err := inc.guard(o); err != nil {
+		return 0, err
+	}
+	a.noteMirror(inc)
 	var earlier *resume.State
 	if o.Resume {
 		if earlier, err = a.loadEarlier(input, out.resultsPath, o, src.Header()); err != nil {
@@ -97,9 +112,13 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	})
 	tally := &runner.Tally{}
 	sum := summary.New(summary.Options{Clean: w.Text})
+	sink := &summarySink{Sink: w, sum: sum}
 	cfg := runner.Config{
 		Source: shardRows(src, o), Defaults: defaults, Pool: pool, Workers: o.Workers,
-		Sink: &summarySink{Sink: w, sum: sum}, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+		Sink: sink, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+	}
+	if extra := inc.configure(&cfg, src.Header()); total >= 0 {
+		total += extra
 	}
 	if o.Dedupe {
 		cfg.Dedupe = dedupe.New(total)
@@ -117,6 +136,8 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	runErr := runner.Run(ctx, cfg)
 	stopProgress()
 	closeErr := out.close()
+	out.notInFailed = sink.removalsNotDone
+	a.noteRemovalsNotDone(sink.removalsNotDone)
 	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(done)
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, sum, runErr, code, err) }()

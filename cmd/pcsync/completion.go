@@ -57,7 +57,7 @@ _pcsync() {
 	for _, c := range choices {
 		fmt.Fprintf(w, "    %s) COMPREPLY=($(compgen -W %q -- \"$cur\")); return ;;\n", c.flags, c.words)
 	}
-	fmt.Fprint(w, `    --out|--failed|--shop-secret-file|--summary-json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	fmt.Fprint(w, `    --out|--failed|--shop-secret-file|--summary-json|--state) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 `)
 	fmt.Fprintf(w, "    %s)\n        compopt +o default 2>/dev/null; COMPREPLY=(); return ;;\n    esac\n", strings.Join(valued, "|"))
 	fmt.Fprintf(w, `    if [[ $cur == -* ]]; then

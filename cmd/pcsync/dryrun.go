@@ -22,18 +22,25 @@ const dryRunSamples = 10
 // dryRun validates every row (with --shard, every row of the shard) and
 // prints the plan, with an example of the request each action sends; it
 // sends nothing, needs no credentials and writes no file. It exits 1 when
-// any row is invalid.
-func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int) (int, error) {
+// any row is invalid. With --state it reads the state (path is the input's
+// file, read again by --mirror), never writes it, and exits 2 when the
+// mirror's guard would refuse the run.
+func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int, path string) (int, error) {
 	client, err := dryRunClient(o)
 	if err != nil {
 		return 0, err
 	}
+	inc, err := a.openIncremental(ctx, o, path, src.Header(), d, strings.TrimSpace(o.ShopID), true)
+	if err != nil {
+		return 0, err
+	}
+	defer inc.close()
 	var dd *dedupe.Table
 	if o.Dedupe {
 		dd = dedupe.New(total)
 		reserveMemory(dd.Bytes())
 	}
-	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, dryRunSamples)
+	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, inc.incremental(), dryRunSamples)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
@@ -57,6 +64,10 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	if o.Dedupe {
 		fmt.Fprintf(w, "  %-24s %8d\n", "duplicate (not sent)", p.Duplicates)
 	}
+	if o.State != "" {
+		fmt.Fprintf(w, "  %-24s %8d\n", "unchanged (not sent)", p.Unchanged)
+	}
+	refused := inc.printDryRun(w, o, p)
 	if p.HardBounced > 0 {
 		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
 	}
@@ -76,7 +87,10 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	if err := printExamples(ctx, w, client, p); err != nil {
 		return 0, err
 	}
-	if p.Invalid > 0 {
+	switch {
+	case refused:
+		return exitUsage, nil
+	case p.Invalid > 0:
 		return exitRowsFailed, nil
 	}
 	return exitOK, nil

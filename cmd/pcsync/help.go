@@ -37,6 +37,12 @@ const runExamples = `Examples:
   # A bare list of emails on standard input, into segment 100500
   (echo email; cat emails.txt) | pcsync run --action segments/add --segment-id 100500 -
 
+  # Nightly: send only the rows that changed since the last run
+  pcsync run --state contacts.state contacts.csv
+
+  # The file is segment 100500's whole membership: add the new, remove the gone
+  pcsync run --state members.state --mirror --action segments/add --segment-id 100500 members.csv
+
   # From cron: no bar, a JSON log line every 30s; the exit status tells how it went
   pcsync run --resume --log-format json --progress-every 30s contacts.csv 2>>pcsync.log
 `

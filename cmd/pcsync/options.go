@@ -29,6 +29,9 @@ type runOptions struct {
 	Quiet       bool
 	Shard       shardFlag
 	SummaryJSON string
+	State       string    // --state: the incremental runs' state file (incremental.go)
+	Mirror      bool      // --mirror: the file is the segment's full membership (mirror.go)
+	MaxRemovals shareFlag // --mirror's guard
 
 	// Progress and stderr lines (progress.go, logformat.go).
 	LogFormat     logFormat
@@ -46,7 +49,7 @@ const (
 const defaultRate = 10
 
 func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
-	o := &runOptions{Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute}
+	o := &runOptions{Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute, MaxRemovals: 0.1}
 	fs := flag.NewFlagSet("pcsync run", flag.ContinueOnError)
 	env := map[string]string{}
 	def := func(name, envKey string) string {
@@ -77,6 +80,9 @@ func newRunFlags() (*flag.FlagSet, *runOptions, map[string]string) {
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines"+def("quiet", ""))
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)"+def("shard", ""))
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to this file (atomically); not with --dry-run, which only prints its plan"+def("summary-json", ""))
+	fs.StringVar(&o.State, "state", "", "keep in this file (a database) what each writing row applied, and send only the rows that changed since: the others are recorded unchanged"+def("state", ""))
+	fs.BoolVar(&o.Mirror, "mirror", false, "with --state, --action segments/add and --segment-id ID: the file is the segment's full membership; contacts an earlier mirrored run added that the file lacks are removed"+def("mirror", ""))
+	fs.Var(&o.MaxRemovals, "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%"+def("max-removals", ""))
 	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json (default text)"+def("log-format", ""))
 	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal (default 10s)"+def("progress-every", ""))
 	fs.Usage = func() {

@@ -14,6 +14,7 @@ type outputs struct {
 	resultsPath, failedPath string
 	results, failed         io.Writer
 	files                   []*os.File
+	notInFailed             int64 // rows not done that the failed-rows file leaves out (--mirror's removals)
 }
 
 // open creates (or truncates) both files of checked paths; with appendResults

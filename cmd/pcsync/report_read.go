@@ -94,7 +94,9 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 // countRecord counts one results record into sum, or says which column
 // does not hold what pcsync writes there.
 func countRecord(rec []string, col map[string]int, actionCol int, sum *summary.Summary) error {
-	if n, err := strconv.Atoi(rec[col[results.ColRow]]); err != nil || n < 1 {
+	if v := rec[col[results.ColRow]]; v == "" {
+		// not an input row: a removal of --mirror
+	} else if n, err := strconv.Atoi(v); err != nil || n < 1 {
 		return fmt.Errorf("column %s: %q is not a row number", results.ColRow, rec[col[results.ColRow]])
 	}
 	st, ok := worker.ParseStatus(rec[col[results.ColStatus]])

@@ -16,7 +16,8 @@ import (
 // writing goroutine, so the summary needs no lock; it is read after the run.
 type summarySink struct {
 	runner.Sink
-	sum *summary.Summary
+	sum             *summary.Summary
+	removalsNotDone int64 // --mirror's removals that did not end ok
 }
 
 func (s *summarySink) Write(r *worker.Result) error {
@@ -24,6 +25,9 @@ func (s *summarySink) Write(r *worker.Result) error {
 		return err
 	}
 	s.sum.Add(r)
+	if r.Row.Index == 0 && !r.Status.Done() {
+		s.removalsNotDone++
+	}
 	return nil
 }
 
@@ -52,7 +56,7 @@ func printSummary(w io.Writer, sum *summary.Summary, out *outputs) {
 	if out.resultsPath != "-" {
 		fmt.Fprintf(w, "results: %s\n", out.resultsPath)
 	}
-	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.failedPath, sum.Total()-sum.Done())
+	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.failedPath, sum.Total()-sum.Done()-out.notInFailed)
 }
 
 // writeSummaryJSON writes the run's summary to path, with the exit status

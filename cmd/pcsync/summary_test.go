@@ -84,7 +84,7 @@ func recount(t *testing.T, path string, comma rune) counted {
 		c.byAction[act][st]++
 		n, _ := strconv.Atoi(rec[col["attempts"]])
 		c.requests += n
-		if msg := rec[col["error"]]; msg != "" && st != "ok" && st != "duplicate" {
+		if msg := rec[col["error"]]; msg != "" && st != "ok" && st != "duplicate" && st != "unchanged" {
 			c.errors[quoted.ReplaceAllString(msg, `"…"`)]++
 		}
 	}
@@ -95,7 +95,7 @@ func recount(t *testing.T, path string, comma rune) counted {
 // recount of its results file.
 func assertSummaryMatches(t *testing.T, got map[string]any, want counted) {
 	t.Helper()
-	statuses := []string{"ok", "failed", "invalid", "skipped", "duplicate"}
+	statuses := []string{"ok", "failed", "invalid", "skipped", "duplicate", "unchanged"}
 	num := func(m map[string]any, key string) int {
 		v, ok := m[key].(float64)
 		if !ok {

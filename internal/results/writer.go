@@ -136,10 +136,13 @@ func isOwn(key string) bool {
 }
 
 // Write records one result, and the row in the failed-rows file when it did
-// not end ok. Records reach the underlying writers on Flush.
+// not end done. A result whose row is not an input row (Index 0: a removal
+// of --mirror) has an empty row column and never goes to the failed-rows
+// file, which is input again: the next mirrored run retries it.
+// Records reach the underlying writers on Flush.
 func (w *Writer) Write(r *worker.Result) error {
 	msg := w.text(r.Error)
-	rec := append(w.resRecord[:0], strconv.Itoa(r.Row.Index))
+	rec := append(w.resRecord[:0], itoaOrEmpty(r.Row.Index))
 	rec = append(rec, r.Row.Fields...)
 	if w.addAction {
 		rec = append(rec, string(r.Action))
@@ -148,7 +151,7 @@ func (w *Writer) Write(r *worker.Result) error {
 	if err := w.res.Write(rec); err != nil {
 		return err
 	}
-	if w.fail == nil || r.Status.Done() {
+	if w.fail == nil || r.Status.Done() || r.Row.Index == 0 {
 		return nil
 	}
 	frec := append(w.failRecord[:0], r.Row.Fields...)

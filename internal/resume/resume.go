@@ -53,8 +53,10 @@ func Load(path string, h csvsource.Header) (*State, error) {
 }
 
 // eachOK calls fn for every record of the results file at path whose
-// status is done (ok, or a duplicate of an earlier row). A last record cut short (the process was killed while
-// writing it) is passed over: its row is done again.
+// status is done (ok, a duplicate of an earlier row, or unchanged since an
+// earlier run). A last record cut short (the process was killed while
+// writing it) is passed over: its row is done again. Records with an empty
+// row column (removals of --mirror) are not input rows and are passed over.
 func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -83,6 +85,9 @@ func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) e
 				return nil // only the last record is broken
 			}
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		if rec[0] == "" {
+			continue // not an input row: a removal of --mirror
 		}
 		row, err := strconv.Atoi(rec[0])
 		if err != nil || row < 1 {

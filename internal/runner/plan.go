@@ -13,9 +13,10 @@ import (
 // nothing.
 type Plan struct {
 	Rows        int
-	ByAction    [job.NumActions]int // valid rows per action
+	ByAction    [job.NumActions]int // rows to send per action
 	Invalid     int
 	Duplicates  int       // exact duplicates, with --dedupe
+	Unchanged   int       // applied with the same parameters by an earlier run, with --state
 	Samples     []Invalid // the first invalid rows
 	HardBounced int       // hard_bounced events: they delete contacts
 	Examples    [job.NumActions]*job.Job
@@ -28,8 +29,9 @@ type Invalid struct {
 }
 
 // MakePlan validates every row of src, keeping up to samples invalid rows;
-// with a dedupe table it counts exact duplicates apart.
-func MakePlan(ctx context.Context, src RowSource, d job.Defaults, dd *dedupe.Table, samples int) (*Plan, error) {
+// with a dedupe table it counts exact duplicates apart, and with inc the
+// rows an earlier run applied with the same parameters. inc is only read.
+func MakePlan(ctx context.Context, src RowSource, d job.Defaults, dd *dedupe.Table, inc Incremental, samples int) (*Plan, error) {
 	p := &Plan{}
 	for ctx.Err() == nil {
 		row, err := src.Next()
@@ -50,6 +52,12 @@ func MakePlan(ctx context.Context, src RowSource, d job.Defaults, dd *dedupe.Tab
 		}
 		if _, dup := firstOf(dd, &j, row.Index); dup {
 			p.Duplicates++
+			continue
+		}
+		if _, same, err := unchanged(inc, &j); err != nil {
+			return p, err
+		} else if same {
+			p.Unchanged++
 			continue
 		}
 		i := j.Action.Index()

@@ -47,6 +47,9 @@ func (rec *recorder) emit(r worker.Result) error {
 	if rec.cfg.Tally != nil {
 		rec.cfg.Tally.add(&r)
 	}
+	if inc := rec.cfg.Incremental; inc != nil && r.Status == worker.StatusOK && r.Job.Action.Writes() {
+		inc.Applied(&r.Job)
+	}
 	rec.dirty = true
 	rec.mu.Unlock()
 	select {
@@ -67,6 +70,11 @@ func (rec *recorder) failed() error {
 func (rec *recorder) flush() {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
+	rec.flushLocked()
+}
+
+// flushLocked is flush with rec.mu held.
+func (rec *recorder) flushLocked() {
 	if rec.err != nil || !rec.dirty {
 		return
 	}
@@ -77,26 +85,45 @@ func (rec *recorder) flush() {
 	}
 }
 
-// sync flushes, then makes durable what was flushed since the last sync.
-// The fsync runs outside the lock: workers go on writing meanwhile.
+// sync flushes, then makes durable what was flushed since the last sync,
+// then commits the Incremental notes of the rows flushed: the state never
+// runs ahead of the results file. The fsync and the commit run outside the
+// lock: workers go on writing meanwhile.
 func (rec *recorder) sync() error {
-	rec.flush()
+	inc := rec.cfg.Incremental
 	rec.mu.Lock()
+	rec.flushLocked()
 	err, fresh := rec.err, rec.fresh
 	rec.fresh = false
+	if err == nil && inc != nil {
+		inc.Cut()
+	}
 	rec.mu.Unlock()
-	if err != nil || !fresh || rec.cfg.Sync == nil {
+	if err != nil {
 		return err
 	}
-	if err := rec.cfg.Sync(); err != nil {
-		rec.mu.Lock()
-		if rec.err == nil {
-			rec.err = err
+	if fresh && rec.cfg.Sync != nil {
+		if err := rec.cfg.Sync(); err != nil {
+			return rec.fail(err)
 		}
-		rec.mu.Unlock()
-		return err
+	}
+	if inc != nil {
+		if err := inc.Commit(); err != nil {
+			return rec.fail(err)
+		}
 	}
 	return nil
+}
+
+// fail records err as the failure to write, unless one came first, and
+// returns it.
+func (rec *recorder) fail(err error) error {
+	rec.mu.Lock()
+	if rec.err == nil {
+		rec.err = err
+	}
+	rec.mu.Unlock()
+	return err
 }
 
 // start runs the flushing goroutine until the returned function is called;

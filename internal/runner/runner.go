@@ -6,6 +6,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"time"
 
@@ -47,6 +48,14 @@ type Config struct {
 	// Dedupe, when set, sends exact duplicates (same action, contact and
 	// parameters) once and records the others as duplicates of the first.
 	Dedupe *dedupe.Table
+	// Incremental, when set, keeps from sending the writing rows an earlier
+	// run applied with the same parameters (they are recorded unchanged),
+	// and learns the rows this run applies (--state).
+	Incremental Incremental
+	// Then, when set, yields tasks to send once the input's last row has
+	// been read (the removals of --mirror). Their rows are not input rows:
+	// their Index is 0.
+	Then worker.Feed
 }
 
 // ErrSink wraps a failure to record results: the run stops sending at once.
@@ -78,11 +87,13 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // feeder is the pool's Feed: it reads the input, records the rows that are
-// not to be sent (invalid, duplicate) and yields the others as tasks. The
-// pool calls it from one worker at a time.
+// not to be sent (invalid, duplicate, unchanged) and yields the others as
+// tasks, then the tasks of Config.Then. The pool calls it from one worker at
+// a time.
 type feeder struct {
-	cfg  Config
-	emit func(worker.Result) error
+	cfg     Config
+	emit    func(worker.Result) error
+	srcDone bool // the source said io.EOF: on to Config.Then
 }
 
 var _ worker.Feed = (*feeder)(nil)
@@ -91,7 +102,14 @@ var _ worker.Feed = (*feeder)(nil)
 // error.
 func (f *feeder) Next() (worker.Task, error) {
 	for {
+		if f.srcDone {
+			return f.cfg.Then.Next()
+		}
 		row, err := f.cfg.Source.Next()
+		if err == io.EOF && f.cfg.Then != nil {
+			f.srcDone = true
+			continue
+		}
 		if err != nil {
 			return worker.Task{}, err
 		}
@@ -104,6 +122,11 @@ func (f *feeder) Next() (worker.Task, error) {
 		} else if first, dup := firstOf(f.cfg.Dedupe, &j, row.Index); dup {
 			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusDuplicate,
 				Error: "not sent: same as row " + strconv.Itoa(first)})
+		} else if since, same, uerr := unchanged(f.cfg.Incremental, &j); uerr != nil {
+			return worker.Task{}, uerr
+		} else if same {
+			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusUnchanged,
+				Error: unchangedText(since)})
 		} else {
 			return worker.Task{Row: row, Job: j}, nil
 		}

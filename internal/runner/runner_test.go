@@ -178,7 +178,7 @@ func TestMakePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	p, err := MakePlan(context.Background(), src, job.Defaults{}, nil, 3)
+	p, err := MakePlan(context.Background(), src, job.Defaults{}, nil, nil, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

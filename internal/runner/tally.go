@@ -13,7 +13,7 @@ const NoAction = job.NumActions
 // Tally counts written results by action and status. It is safe for
 // concurrent use: the writer adds while progress reports read.
 type Tally struct {
-	n        [job.NumActions + 1][5]atomic.Int64
+	n        [job.NumActions + 1][worker.NumStatuses]atomic.Int64
 	attempts atomic.Int64
 }
 
@@ -48,9 +48,16 @@ func (t *Tally) Total() int64 {
 	return sum
 }
 
-// Done returns how many rows need no further run (ok or duplicate).
+// Done returns how many rows need no further run (ok, duplicate or
+// unchanged).
 func (t *Tally) Done() int64 {
-	return t.Status(worker.StatusOK) + t.Status(worker.StatusDuplicate)
+	var sum int64
+	for _, s := range worker.Statuses {
+		if s.Done() {
+			sum += t.Status(s)
+		}
+	}
+	return sum
 }
 
 // Attempts returns how many requests were sent.

@@ -186,7 +186,7 @@ func TestJSON(t *testing.T) {
 		t.Fatalf("%v: %s", err, b)
 	}
 	want := map[string]any{
-		"total": 3.0, "ok": 1.0, "failed": 1.0, "invalid": 1.0, "skipped": 0.0, "duplicate": 0.0,
+		"total": 3.0, "ok": 1.0, "failed": 1.0, "invalid": 1.0, "skipped": 0.0, "duplicate": 0.0, "unchanged": 0.0,
 		"requests": 3.0, "elapsed_seconds": 2.0, "rows_per_second": 1.5,
 		"top_errors": []any{
 			map[string]any{"message": `action "…": unknown`, "count": 1.0},
@@ -202,7 +202,7 @@ func TestJSON(t *testing.T) {
 	if len(by) != job.NumActions+1 {
 		t.Errorf("by_action has %d keys: %v", len(by), by)
 	}
-	wantAdd := map[string]any{"total": 2.0, "ok": 1.0, "failed": 1.0, "invalid": 0.0, "skipped": 0.0, "duplicate": 0.0}
+	wantAdd := map[string]any{"total": 2.0, "ok": 1.0, "failed": 1.0, "invalid": 0.0, "skipped": 0.0, "duplicate": 0.0, "unchanged": 0.0}
 	if !reflect.DeepEqual(by["segments/add"], wantAdd) {
 		t.Errorf("by_action segments/add = %v", by["segments/add"])
 	}
@@ -305,5 +305,26 @@ top errors (rows):
 	s.WriteText(&b)
 	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 rows in 3s (2 rows/s), 10 requests" {
 		t.Errorf("headline %q", first)
+	}
+}
+
+func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
+	s := New(Options{})
+	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, worker.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
+	s.Add(result(job.SubscriptionsManage, worker.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
+	var b bytes.Buffer
+	s.WriteText(&b)
+	want := `pcsync: 3 rows, 1 requests
+  action                         ok   failed  invalid  skipped duplicate unchanged
+  segments/add                    1        0        0        0         0         1
+  subscriptions/manage            0        0        0        0         0         1
+  total                           1        0        0        0         0         2
+`
+	if b.String() != want {
+		t.Errorf("text\n%s\nwant\n%s", b.String(), want)
+	}
+	if s.Done() != 3 || len(s.TopErrors()) != 0 {
+		t.Errorf("unchanged rows are done and no error: done %d, top errors %v", s.Done(), s.TopErrors())
 	}
 }

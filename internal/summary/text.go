@@ -12,7 +12,8 @@ import (
 
 // WriteText writes the summary for people: a headline with the rows, the
 // requests and, when known, the elapsed time and rate; a table of rows by
-// action and status (only the actions that have rows) with a total line;
+// action and status (only the actions that have rows; the unchanged column
+// only when some row is) with a total line;
 // then the most frequent errors, if any.
 //
 //	pcsync: 15 rows in 1.503s (10 rows/s), 15 requests
@@ -27,14 +28,15 @@ func (s *Summary) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(b, "pcsync: %d rows, %d requests\n", s.Total(), s.Requests())
 	}
+	cols := s.columns()
 	fmt.Fprintf(b, "  %-24s", "action")
-	for _, st := range worker.Statuses {
+	for _, st := range cols {
 		fmt.Fprintf(b, " %*s", columnWidth(st), st)
 	}
 	b.WriteByte('\n')
 	line := func(name string, count func(worker.Status) int64) {
 		fmt.Fprintf(b, "  %-24s", name)
-		for _, st := range worker.Statuses {
+		for _, st := range cols {
 			fmt.Fprintf(b, " %*d", columnWidth(st), count(st))
 		}
 		b.WriteByte('\n')
@@ -59,6 +61,22 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 	}
 	return b.Flush()
+}
+
+// columns are the statuses the table shows: every one, but unchanged only
+// when some row is (a run with --state), so that the table of a run
+// without it keeps its shape.
+func (s *Summary) columns() []worker.Status {
+	if s.Status(worker.StatusUnchanged) > 0 {
+		return worker.Statuses
+	}
+	cols := make([]worker.Status, 0, len(worker.Statuses))
+	for _, st := range worker.Statuses {
+		if st != worker.StatusUnchanged {
+			cols = append(cols, st)
+		}
+	}
+	return cols
 }
 
 // columnWidth is the width of a status's column: its name, at least 8.

@@ -108,7 +108,7 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) erro
 
 // Do sends one task, retrying as the options say, and returns its result.
 func (p *Pool) Do(ctx context.Context, t *Task) Result {
-	r := Result{Row: t.Row, Action: t.Job.Action}
+	r := Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
 		if err := p.opt.Pacer.Wait(ctx); err != nil {
 			return p.stopped(ctx, r, err)

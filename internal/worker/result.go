@@ -18,12 +18,16 @@ const (
 	StatusInvalid                 // not sent: the row does not validate
 	StatusSkipped                 // not sent: the run stopped before the row's turn
 	StatusDuplicate               // not sent: an exact duplicate of an earlier row (--dedupe)
+	StatusUnchanged               // not sent: applied with the same parameters by an earlier run (--state)
 )
 
-// Statuses lists every status in a fixed order, for summaries.
-var Statuses = []Status{StatusOK, StatusFailed, StatusInvalid, StatusSkipped, StatusDuplicate}
+// NumStatuses is the number of statuses.
+const NumStatuses = 6
 
-var statusNames = [...]string{"ok", "failed", "invalid", "skipped", "duplicate"}
+// Statuses lists every status in a fixed order, for summaries.
+var Statuses = []Status{StatusOK, StatusFailed, StatusInvalid, StatusSkipped, StatusDuplicate, StatusUnchanged}
+
+var statusNames = [NumStatuses]string{"ok", "failed", "invalid", "skipped", "duplicate", "unchanged"}
 
 // String returns the status as written in the results file.
 func (s Status) String() string {
@@ -34,8 +38,10 @@ func (s Status) String() string {
 }
 
 // Done reports whether a row with this status needs no further run: it
-// ended ok, or its earlier twin carries it.
-func (s Status) Done() bool { return s == StatusOK || s == StatusDuplicate }
+// ended ok, its earlier twin carries it, or an earlier run applied it.
+func (s Status) Done() bool {
+	return s == StatusOK || s == StatusDuplicate || s == StatusUnchanged
+}
 
 // ParseStatus is the inverse of String.
 func ParseStatus(v string) (Status, bool) {
@@ -80,4 +86,5 @@ type Result struct {
 	Attempts   int           // requests sent for the row
 	Error      string        // why the row did not end ok
 	Segments   []api.Segment // segments/get: the contact's segments
+	Job        job.Job       // the call made, for a row that was sent
 }

@@ -1,0 +1,202 @@
+// Package state is the record pcsync keeps of what it applied (--state): for
+// each key (a contact and what was done to it), the last call the API
+// answered success for, with a hash of its parameters and when. A run with
+// a state sends only the writing rows whose parameters changed since.
+//
+// It is an embedded bbolt database: one file, a B+tree on disk read through
+// a memory map, so that millions of keys cost disk, not heap. The file
+// holds a format version and the shop it records; only one run at a time
+// may write it (a file lock).
+//
+// Nothing is recorded before the results file says it: a run notes the
+// rows the API applied and commits them in one transaction once their
+// results are synced to disk (see runner.Incremental). A crash loses at
+// most the notes not yet committed, and their rows are sent again by the
+// next run, which is harmless: every writing call is idempotent.
+package state
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// FormatVersion is the layout of the keys and values; a file of another
+// version is refused.
+const FormatVersion = 1
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketApplied = []byte("applied")
+	metaFormat    = []byte("format")
+	metaShop      = []byte("shop_id")
+	metaCreated   = []byte("created")
+)
+
+// Errors of Open, to be told apart with errors.Is.
+var (
+	ErrLocked      = errors.New("another pcsync run is using it (the file is locked)")
+	ErrNotState    = errors.New("not a pcsync state file")
+	ErrVersion     = errors.New("written by another version of pcsync")
+	ErrOtherTarget = errors.New("it records another shop")
+)
+
+// Options configures Open.
+type Options struct {
+	// ReadOnly opens for a dry run: nothing is ever written, and a missing
+	// file is an empty state, not created.
+	ReadOnly bool
+	// ShopID is the shop the run writes to. A state that records another
+	// shop is refused (its rows were applied there, not here); a new state
+	// records it. "" skips the check.
+	ShopID string
+	// LockTimeout is how long to wait for another run's lock (default 1s).
+	LockTimeout time.Duration
+	// Now is the clock of the records (default time.Now).
+	Now func() time.Time
+}
+
+// Store is an open state file.
+type Store struct {
+	db   *bolt.DB // nil: a read-only state whose file does not exist
+	path string
+	now  func() time.Time
+}
+
+// mmapSize is the address space mapped at first, so that the map rarely
+// has to grow (which waits for every reader): it is virtual memory, not
+// resident; pages are read in as they are used.
+const mmapSize = 1 << 30
+
+// Open opens (with ReadOnly: reads) the state file at path, creating it if
+// need be.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	s := &Store{path: path, now: opt.Now}
+	if opt.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return s, nil
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, InitialMmapSize: mmapSize,
+		FreelistType: bolt.FreelistMapType,
+	})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrVersionMismatch), errors.Is(err, bolt.ErrChecksum):
+		return nil, fmt.Errorf("%s: %w (%v)", path, ErrNotState, err)
+	case err != nil:
+		return nil, err
+	}
+	s.db = db
+	if opt.ReadOnly {
+		err = db.View(func(tx *bolt.Tx) error { return s.checkMeta(tx, opt.ShopID) })
+	} else {
+		err = db.Update(func(tx *bolt.Tx) error { return s.initMeta(tx, opt.ShopID) })
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// initMeta readies a new file, or checks an existing one.
+func (s *Store) initMeta(tx *bolt.Tx, shop string) error {
+	if tx.Bucket(bucketMeta) == nil {
+		if err := tx.ForEach(func([]byte, *bolt.Bucket) error { return ErrNotState }); err != nil {
+			return fmt.Errorf("%s: %w (a bbolt database of something else)", s.path, err)
+		}
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketApplied); err != nil {
+			return err
+		}
+		meta.Put(metaFormat, []byte(strconv.Itoa(FormatVersion)))
+		meta.Put(metaCreated, []byte(s.now().UTC().Format(time.RFC3339)))
+	}
+	if err := s.checkMeta(tx, shop); err != nil {
+		return err
+	}
+	if meta := tx.Bucket(bucketMeta); shop != "" && meta.Get(metaShop) == nil {
+		return meta.Put(metaShop, []byte(shop))
+	}
+	return nil
+}
+
+// checkMeta refuses a file of another format or shop.
+func (s *Store) checkMeta(tx *bolt.Tx, shop string) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil || tx.Bucket(bucketApplied) == nil {
+		return fmt.Errorf("%s: %w (a bbolt database of something else)", s.path, ErrNotState)
+	}
+	if v := string(meta.Get(metaFormat)); v != strconv.Itoa(FormatVersion) {
+		return fmt.Errorf("%s: %w (format %q; this pcsync reads format %d): delete it to start afresh", s.path, ErrVersion, v, FormatVersion)
+	}
+	if had := string(meta.Get(metaShop)); shop != "" && had != "" && had != shop {
+		return fmt.Errorf("%s: %w (shop ID %q, not %q): use one state file per shop", s.path, ErrOtherTarget, had, shop)
+	}
+	return nil
+}
+
+// Path returns the file's path.
+func (s *Store) Path() string { return s.path }
+
+// Exists reports whether the file exists: false only for a read-only
+// state whose file was missing.
+func (s *Store) Exists() bool { return s.db != nil }
+
+// Close closes the file. Every Run must be closed first.
+func (s *Store) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// Len returns how many keys the state holds.
+func (s *Store) Len() (int, error) {
+	if s.db == nil {
+		return 0, nil
+	}
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketApplied).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Each calls fn for every entry, in key order, with the key's contact part
+// ("e:" and the email, or "p:" and the phone), until fn returns an error.
+func (s *Store) Each(fn func(contactKey string, e Entry) error) error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketApplied).ForEach(func(k, v []byte) error {
+			var keyed Entry
+			ck := decodeKey(k, &keyed)
+			e, err := decodeValue(v, ck)
+			if err != nil {
+				return err
+			}
+			e.SegmentID, e.Event = keyed.SegmentID, keyed.Event
+			return fn(ck, e)
+		})
+	})
+}
