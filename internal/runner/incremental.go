@@ -14,7 +14,8 @@ type Incremental interface {
 	// Unchanged reports whether j was last applied with these very
 	// parameters, and when. The feeder calls it, one row at a time.
 	Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
-	// Applied notes that j was answered success and its result written.
+	// Applied notes that j was answered success and its result written;
+	// j is reused afterwards, so Applied must not keep it.
 	// The recorder calls it under its lock, one result at a time.
 	Applied(j *job.Job)
 	// Cut closes the batch of the notes taken so far: the results they

@@ -22,7 +22,7 @@ type RowSource interface {
 }
 
 // Sink records results; Flush hands what was recorded to the operating
-// system.
+// system. Write must not keep r, which is reused for the next result.
 type Sink interface {
 	Write(r *worker.Result) error
 	Flush() error
