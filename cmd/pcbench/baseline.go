@@ -38,12 +38,16 @@ func writeRows(path string, n int) error {
 }
 
 // bareLoop sends n segments/add requests with the given concurrency and a
-// keep-alive client sized to it (as many idle connections kept as workers,
-// and no more opened, as pcsync's own): the least any tool could do. When pace is
+// keep-alive client sized to it (as many idle connections kept as
+// workers; with capped, also no more opened, as pcsync's own): the least
+// any tool could do. When pace is
 // not nil, every request first waits on it.
-func bareLoop(url string, n, workers int, pace *worker.Pacer) (time.Duration, error) {
+func bareLoop(url string, n, workers int, capped bool, pace *worker.Pacer) (time.Duration, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost, tr.MaxIdleConns, tr.MaxConnsPerHost = workers, workers, workers
+	tr.MaxIdleConnsPerHost, tr.MaxIdleConns = workers, workers
+	if capped {
+		tr.MaxConnsPerHost = workers
+	}
 	client := &http.Client{Transport: tr}
 	next := make(chan int, workers)
 	var firstErr error

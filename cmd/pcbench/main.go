@@ -34,6 +34,7 @@ func main() {
 	workers := flag.Int("workers", 8, "concurrency of both throughput runs")
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL")
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
+	capped := flag.Bool("capped", false, "internal: the bare loop opens no more connections than workers")
 	only := flag.String("only", "throughput,rate,memory,state", "the sections to run, comma-separated")
 	flag.Parse()
 	if *bareURL != "" {
@@ -41,7 +42,7 @@ func main() {
 		if *paced > 0 {
 			pace = worker.NewPacer(*paced, 1)
 		}
-		if _, err := bareLoop(*bareURL, *rows, *workers, pace); err != nil {
+		if _, err := bareLoop(*bareURL, *rows, *workers, *capped, pace); err != nil {
 			fmt.Fprintln(os.Stderr, "pcbench:", err)
 			os.Exit(1)
 		}
@@ -108,23 +109,27 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 	if err := writeRows(in, rows); err != nil {
 		return err
 	}
-	// The bare loop runs in a process of its own, as pcsync does, so both
-	// share the cores with the server the same way. The machine is shared
-	// and noisy: each round times both, in alternating order, against a
-	// fresh emulator, and the ratio is the median of the rounds' ratios.
-	var bares, pcs []time.Duration
-	var ratios []float64
+	// The bare loops run in a process of their own, as pcsync does, so
+	// all share the cores with the server the same way. The machine is
+	// shared and noisy: each round times the three, in rotating order, each
+	// against a fresh emulator, and a ratio is the median of the rounds'.
+	// The bare loop as the issue defines it keeps as many idle connections
+	// as workers; the capped one also opens no more, as pcsync does.
+	names := []string{"bare", "capped", "pcsync"}
+	times := map[string][]time.Duration{}
+	var vsBare, vsCapped []float64
 	conns := 0
 	for round := range throughputRounds {
-		var bare, pc time.Duration
-		for k := range 2 {
+		got := map[string]time.Duration{}
+		for k := range names {
+			who := names[(round+k)%len(names)]
 			srv.reset()
-			if (round+k)%2 == 0 {
-				d, err := bareProcess(0, srv.url, rows, workers, 0)
+			if who != "pcsync" {
+				d, err := bareProcess(0, srv.url, rows, workers, who == "capped", 0)
 				if err != nil {
 					return err
 				}
-				bare = d
+				got[who] = d
 				continue
 			}
 			r, err := timeRun(0, bin, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
@@ -132,19 +137,28 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 			if err != nil {
 				return err
 			}
-			pc, conns = r.wall, max(conns, srv.conns())
+			got[who], conns = r.wall, max(conns, srv.conns())
 		}
-		bares, pcs = append(bares, bare), append(pcs, pc)
-		ratios = append(ratios, bare.Seconds()/pc.Seconds())
+		for _, n := range names {
+			times[n] = append(times[n], got[n])
+		}
+		vsBare = append(vsBare, got["bare"].Seconds()/got["pcsync"].Seconds())
+		vsCapped = append(vsCapped, got["capped"].Seconds()/got["pcsync"].Seconds())
 	}
-	sort.Float64s(ratios)
-	bareRate, pcRate := float64(rows)/median(bares).Seconds(), float64(rows)/median(pcs).Seconds()
-	fmt.Printf("throughput (segments/add, loopback emulator, %d rows, %d rounds, order alternating)\n", rows, throughputRounds)
-	fmt.Printf("  %-34s %10.0f rows/s (median)\n", fmt.Sprintf("bare Go loop, %d workers", workers), bareRate)
-	fmt.Printf("  %-34s %10.0f rows/s (median)\n", fmt.Sprintf("pcsync --rate 0 --workers %d", workers), pcRate)
-	fmt.Printf("  %-34s %10.2f   (median of the rounds; range %.2f to %.2f; target >= 0.90)\n", "ratio",
-		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
-	fmt.Printf("  %-34s %10d   (workers: %d)\n\n", "connections opened by pcsync", conns, workers)
+	rate := func(n string) float64 { return float64(rows) / median(times[n]).Seconds() }
+	fmt.Printf("throughput (segments/add, loopback emulator, %d rows, %d rounds, order rotating)\n", rows, throughputRounds)
+	fmt.Printf("  %-40s %10.0f rows/s (median)\n", fmt.Sprintf("bare Go loop, %d workers, idle pool sized", workers), rate("bare"))
+	fmt.Printf("  %-40s %10.0f rows/s (median)\n", "  the same, opening at most 8 connections", rate("capped"))
+	fmt.Printf("  %-40s %10.0f rows/s (median)\n", fmt.Sprintf("pcsync --rate 0 --workers %d", workers), rate("pcsync"))
+	for _, c := range []struct {
+		name string
+		r    []float64
+	}{{"ratio to the bare loop", vsBare}, {"ratio to the capped bare loop", vsCapped}} {
+		sort.Float64s(c.r)
+		fmt.Printf("  %-40s %10.2f   (median of the rounds; range %.2f to %.2f; target >= 0.90)\n", c.name,
+			c.r[len(c.r)/2], c.r[0], c.r[len(c.r)-1])
+	}
+	fmt.Printf("  %-40s %10d   (workers: %d)\n\n", "connections opened by pcsync", conns, workers)
 	return nil
 }
 
@@ -164,7 +178,7 @@ func rates(bin, dir string, srv *server) error {
 			srv.reset()
 			var err error
 			if who == "bare" {
-				_, err = bareProcess(clientNice, srv.url, c.rows, 8, float64(c.rate))
+				_, err = bareProcess(clientNice, srv.url, c.rows, 8, true, float64(c.rate))
 			} else {
 				_, err = timeRun(clientNice, bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
 					"--out", in+".res", "--failed", in+".fail", in)
@@ -215,12 +229,12 @@ func memory(bin, dir string, small, large int) error {
 
 // bareProcess runs the bare loop in a child process and returns its wall
 // time, measured from outside as pcsync's is: process start included.
-func bareProcess(nice int, url string, rows, workers int, paced float64) (time.Duration, error) {
+func bareProcess(nice int, url string, rows, workers int, capped bool, paced float64) (time.Duration, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, err
 	}
-	cmd := client(nice, self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced))
+	cmd := client(nice, self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced), "-capped="+fmt.Sprint(capped))
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
