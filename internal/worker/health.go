@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,8 +27,13 @@ type health struct {
 	giveUpAfter time.Duration
 	now         func() time.Time
 
+	// calm is set while nothing needs watching: the first RefusedAfter
+	// answers were seen and the last attempt did not fail transiently. An
+	// attempt that keeps it so takes no lock.
+	calm atomic.Bool
+
 	mu       sync.Mutex
-	alive    time.Time // last answer that shows the API working (or the start)
+	alive    time.Time // start of the current streak of transient failures (or the start)
 	failing  bool      // every attempt since alive failed transiently
 	answered int       // answers seen, up to RefusedAfter
 	refused  int       // of those, 403s
@@ -40,6 +46,10 @@ func newHealth(giveUpAfter time.Duration, now func() time.Time) *health {
 // observe records one attempt's outcome and returns a reason to stop the
 // whole pool, or nil. transient says whether err is worth retrying.
 func (h *health) observe(status int, err error, transient bool) error {
+	ok := err == nil || !transient
+	if ok && h.calm.Load() {
+		return nil
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if status != 0 && h.answered < RefusedAfter {
@@ -52,11 +62,16 @@ func (h *health) observe(status int, err error, transient bool) error {
 		}
 	}
 	now := h.now()
-	if err == nil || !transient {
+	if ok {
 		h.alive, h.failing = now, false
+		h.calm.Store(h.answered >= RefusedAfter)
 		return nil
 	}
-	h.failing = true
+	h.calm.Store(false)
+	if !h.failing {
+		// The streak starts now: the answers before it were fine.
+		h.alive, h.failing = now, true
+	}
 	if h.giveUpAfter > 0 {
 		if d := now.Sub(h.alive); d > h.giveUpAfter {
 			return fmt.Errorf("%w for %s (last error: %v)", ErrGaveUp, d.Round(time.Second), err)

@@ -29,7 +29,10 @@ func TestHealthObserve(t *testing.T) {
 		{"five 403s stop", []obs{{0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, ErrRefused}}},
 		{"one success first keeps going", []obs{{0, 200, false, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}}},
 		{"no answer does not count as 403", []obs{{0, 0, true, true, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 403, true, false, nil}, {0, 503, true, true, nil}}},
-		{"failing past the bound gives up", []obs{{time.Second, 503, true, true, nil}, {59 * time.Second, 0, true, true, nil}, {61 * time.Second, 503, true, true, ErrGaveUp}}},
+		{"failing past the bound gives up", []obs{{time.Second, 503, true, true, nil}, {59 * time.Second, 0, true, true, nil}, {61 * time.Second, 503, true, true, nil}, {62 * time.Second, 503, true, true, ErrGaveUp}}},
+		{"after the first answers, failing past the bound still gives up", []obs{{0, 200, false, false, nil}, {0, 200, false, false, nil},
+			{0, 200, false, false, nil}, {0, 200, false, false, nil}, {0, 200, false, false, nil}, {5 * time.Second, 200, false, false, nil},
+			{10 * time.Second, 503, true, true, nil}, {70 * time.Second, 503, true, true, nil}, {71 * time.Second, 503, true, true, ErrGaveUp}}},
 		{"a success resets the bound", []obs{{50 * time.Second, 503, true, true, nil}, {55 * time.Second, 200, false, false, nil}, {100 * time.Second, 503, true, true, nil}}},
 		{"a permanent error shows the API alive", []obs{{50 * time.Second, 400, true, false, nil}, {100 * time.Second, 503, true, true, nil}}},
 	}

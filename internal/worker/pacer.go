@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -23,6 +24,9 @@ type Pacer struct {
 	win   *window // nil when unlimited
 	now   func() time.Time
 	sleep SleepFunc
+
+	unlimited bool        // no rate: only pauses hold attempts back
+	paused    atomic.Bool // PauseFor was called: until must be read
 
 	mu    sync.Mutex
 	until time.Time // no attempt starts before this
@@ -44,10 +48,11 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 	}
 	burst = max(burst, 1)
 	return &Pacer{
-		lim:   rate.NewLimiter(limit, burst),
-		win:   newWindow(float64(limit), burst, time.Second+WindowMargin),
-		now:   time.Now,
-		sleep: Sleep,
+		unlimited: limit == rate.Inf,
+		lim:       rate.NewLimiter(limit, burst),
+		win:       newWindow(float64(limit), burst, time.Second+WindowMargin),
+		now:       time.Now,
+		sleep:     Sleep,
 	}
 }
 
@@ -60,7 +65,7 @@ func (p *Pacer) WithClock(now func() time.Time, sleep SleepFunc) *Pacer {
 
 // Wait blocks until the next attempt may start, or until ctx is done.
 func (p *Pacer) Wait(ctx context.Context) error {
-	for {
+	for p.paused.Load() {
 		p.mu.Lock()
 		d := p.until.Sub(p.now())
 		p.mu.Unlock()
@@ -71,7 +76,7 @@ func (p *Pacer) Wait(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := ctx.Err(); err != nil || p.lim.Limit() == rate.Inf {
+	if err := ctx.Err(); err != nil || p.unlimited {
 		return err
 	}
 	now := p.now()
@@ -105,6 +110,7 @@ func (p *Pacer) PauseFor(d time.Duration) {
 		p.until = t
 	}
 	p.mu.Unlock()
+	p.paused.Store(true)
 }
 
 // Limit returns the pacer's rate in attempts per second (+Inf when
