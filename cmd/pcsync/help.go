@@ -48,8 +48,9 @@ const runExamples = `Examples:
 `
 
 // exitStatusText is the exit status table, as help shows it.
-const exitStatusText = `Exit status: 0 every row ok; 1 some rows not ok; 2 nothing done (usage,
-configuration, unreadable input, refused credentials); 130 interrupted.
+const exitStatusText = `Exit status: 0 every row done (ok, duplicate or unchanged); 1 some rows not;
+2 nothing done (usage, configuration, unreadable input, refused credentials,
+a --mirror run over --max-removals); 130 interrupted.
 `
 
 // help is 'pcsync help [COMMAND]' (also --help, -h): the commands, every
