@@ -37,7 +37,7 @@ func TestHelpShowsEveryRunFlagWithItsEnvAndExamples(t *testing.T) {
 				"pcsync run --resume contacts.csv",                // resume
 				"--segment-id 100500 -\n",                         // standard input
 				"--log-format json --progress-every 30s",          // cron
-				"Exit status: 0 every row ok; 1 some rows not ok", // exit statuses
+				"Exit status: 0 every row done (ok, duplicate or unchanged); 1 some rows not", // exit statuses
 			} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("help lacks %q", want)
