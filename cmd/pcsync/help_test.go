@@ -31,12 +31,12 @@ func TestHelpShowsEveryRunFlagWithItsEnvAndExamples(t *testing.T) {
 			})
 			for _, want := range []string{
 				"Examples:",
-				"pcsync run --sandbox testdata/demo.csv",          // sandbox demo
-				"export PERSONACLICK_SHOP_SECRET=",                // a real run with credentials from the environment
-				"pcsync run --dry-run contacts.csv",               // dry run
-				"pcsync run --resume contacts.csv",                // resume
-				"--segment-id 100500 -\n",                         // standard input
-				"--log-format json --progress-every 30s",          // cron
+				"pcsync run --sandbox testdata/demo.csv", // sandbox demo
+				"export PERSONACLICK_SHOP_SECRET=",       // a real run with credentials from the environment
+				"pcsync run --dry-run contacts.csv",      // dry run
+				"pcsync run --resume contacts.csv",       // resume
+				"--segment-id 100500 -\n",                // standard input
+				"--log-format json --progress-every 30s", // cron
 				"Exit status: 0 every row done (ok, duplicate or unchanged); 1 some rows not", // exit statuses
 			} {
 				if !strings.Contains(r.stdout, want) {
