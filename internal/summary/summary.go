@@ -155,7 +155,7 @@ func (s *Summary) Total() int64 {
 	return n
 }
 
-// Done returns how many rows need no further run (ok or duplicate).
+// Done returns how many rows need no further run (see worker.Status.Done).
 func (s *Summary) Done() int64 {
 	var n int64
 	for _, st := range worker.Statuses {

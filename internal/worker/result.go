@@ -1,8 +1,6 @@
 package worker
 
 import (
-	"io"
-
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
@@ -62,19 +60,6 @@ type Task struct {
 // Feed yields the tasks of a Pool, one per call, and io.EOF after the last.
 type Feed interface {
 	Next() (Task, error)
-}
-
-// Tasks is a Feed of the tasks sent on a channel until it is closed.
-func Tasks(ch <-chan Task) Feed { return chanFeed(ch) }
-
-type chanFeed <-chan Task
-
-func (f chanFeed) Next() (Task, error) {
-	t, ok := <-f
-	if !ok {
-		return Task{}, io.EOF
-	}
-	return t, nil
 }
 
 // Result is what happened to one row.
