@@ -85,6 +85,8 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) erro
 	g, gctx := errgroup.WithContext(ctx)
 	for range p.opt.Workers {
 		g.Go(func() error {
+			timer := newAttemptTimer(gctx, p.opt.Timeout)
+			defer timer.stop()
 			for {
 				t, err := next()
 				if err == io.EOF {
@@ -93,7 +95,7 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) erro
 				if err != nil {
 					return err
 				}
-				if err := emit(p.Do(gctx, &t)); err != nil {
+				if err := emit(p.do(gctx, &t, timer)); err != nil {
 					return err
 				}
 			}
@@ -108,13 +110,20 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) erro
 
 // Do sends one task, retrying as the options say, and returns its result.
 func (p *Pool) Do(ctx context.Context, t *Task) Result {
+	timer := newAttemptTimer(ctx, p.opt.Timeout)
+	defer timer.stop()
+	return p.do(ctx, t, timer)
+}
+
+// do is Do with the timer of the worker's attempts.
+func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
 	r := Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
 		if err := p.opt.Pacer.Wait(ctx); err != nil {
 			return p.stopped(ctx, r, err)
 		}
 		r.Attempts++
-		segs, status, err := p.attempt(ctx, t)
+		segs, status, err := p.attempt(timer, t)
 		r.HTTPStatus = status
 		if err == nil {
 			p.health.observe(status, nil, false)
@@ -141,16 +150,12 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 	}
 }
 
-// attempt makes one request. Its context is not ctx: a request already sent
-// runs to its answer or its timeout even when the run is stopping.
-func (p *Pool) attempt(ctx context.Context, t *Task) ([]api.Segment, int, error) {
-	rctx := context.WithoutCancel(ctx)
-	if p.opt.Timeout > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(rctx, p.opt.Timeout)
-		defer cancel()
-	}
-	return send(rctx, p.caller, &t.Job)
+// attempt makes one request. Its context is not the run's: a request
+// already sent runs to its answer or its timeout even when the run is
+// stopping.
+func (p *Pool) attempt(timer *attemptTimer, t *Task) ([]api.Segment, int, error) {
+	segs, status, err := send(timer.begin(), p.caller, &t.Job)
+	return segs, status, timer.end(err)
 }
 
 // stopped is the result of a row whose next attempt never started: err is
