@@ -6,63 +6,48 @@ import (
 	"io"
 )
 
-// pending is what the decoder keeps of a record while gocsv turns it into a
-// Record: its verbatim fields and the physical line it starts on.
-type pending struct {
-	fields []string
-	line   int
-}
+// errOneBatch is returned by decoder.GetCSVRow: gocsv is handed whole
+// batches (GetCSVRows), never asked for a row at a time.
+var errOneBatch = errors.New("csvsource: the decoder hands gocsv a batch at a time")
 
-// errRowsUnsupported is returned by decoder.GetCSVRows: rows are streamed.
-var errRowsUnsupported = errors.New("csvsource: the decoder streams rows one at a time")
-
-// decoder is the gocsv.SimpleDecoder that Source hands to
-// gocsv.UnmarshalDecoderToChan. It runs on gocsv's goroutine.
+// decoder reads the input a batch of records at a time and is the
+// gocsv.Decoder that gocsv.UnmarshalDecoder turns each batch into Records
+// with, on the caller's goroutine: no goroutine of its own, no channel, and
+// so no hand-off to pay per row, nothing left blocked when the caller stops
+// reading, and no reader to unblock on cancellation.
 //
 // gocsv sees a header of the known keys only, in file order, and for each
 // record the matching fields: gocsv never meets an unknown, empty or
 // repeated name, so gocsv.FailIfDoubleHeaderNames cannot trip on the input.
 // (gocsv.FailIfUnmatchedStructTags would: pcsync must leave it false.)
-//
-// # Pairing
-//
-// gocsv calls GetCSVRow for record k, decodes it and sends the Record on a
-// channel of capacity C; only then does it call GetCSVRow for record k+1,
-// possibly before Source has taken Record k. Before returning record k, the
-// decoder stores its fields and line in the ring pending, of N = C+2 slots,
-// at slot (k-1) mod N: "record k's slot". Source.fill, having received
-// Record k, reads record k's slot at once. That is race-free without a lock
-// of its own:
-//
-//   - The decoder writes record k's slot before gocsv sends Record k,
-//     which happens before fill receives Record k and reads the slot.
-//   - The slot is written next for record k+N, after gocsv's send of
-//     Record k+N-1 = k+C+1 has completed. By the Go memory model, fill's
-//     receive of Record k+1 happens before that send completes, and fill
-//     reads record k's slot before it receives Record k+1.
-//
-// The ring costs no channel operation per row. A second channel, as a
-// FIFO, made streaming about 10% slower, mostly in lock contention.
-// TestPairing checks the pairing under the race detector with channels of
-// several capacities; with a ring one slot shorter it fails.
 type decoder struct {
 	r     *csv.Reader
 	names []string // header names, for errors
 
-	keys       []string // the header gocsv sees
-	headerSent bool
-	cols       []int    // file column of each of keys; nil when the file has only known columns
-	proj       []string // reused projection of a record onto cols: gocsv is done with it before asking for the next
+	keys []string // the header gocsv sees
+	cols []int    // file column of each of keys; nil when the file has only known columns
 
-	pending []pending       // ring shared with Source: see Pairing above
-	n       int             // records returned so far
-	done    <-chan struct{} // closed by Source.Close
+	// The batch read last: each record's fields verbatim (handed on in
+	// Row.Fields, never reused), the physical line it starts on, and
+	// what gocsv is given: keys, then each record's known fields.
+	fields [][]string
+	lines  []int
+	rows   [][]string
+	flat   []string // backing of the projections in rows, reused batch after batch
+	err    error    // what ended the batch early (io.EOF, an *Error), returned after it
 }
 
 // newDecoder returns a decoder reading data records from r, which is
-// positioned after the header h.
-func newDecoder(r *csv.Reader, h Header, pending []pending, done <-chan struct{}) *decoder {
-	d := &decoder{r: r, names: h.Names, pending: pending, done: done, keys: make([]string, 0, len(knownKeys))}
+// positioned after the header h, at most batch records at a time.
+func newDecoder(r *csv.Reader, h Header, batch int) *decoder {
+	batch = max(batch, 1)
+	d := &decoder{
+		r: r, names: h.Names,
+		keys:   make([]string, 0, len(knownKeys)),
+		fields: make([][]string, 0, batch),
+		lines:  make([]int, 0, batch),
+		rows:   make([][]string, 0, batch+1),
+	}
 	var cols []int
 	for i, k := range h.Keys {
 		if knownIndex(k) >= 0 {
@@ -72,47 +57,55 @@ func newDecoder(r *csv.Reader, h Header, pending []pending, done <-chan struct{}
 	}
 	if len(cols) < len(h.Keys) {
 		d.cols = cols
-		d.proj = make([]string, len(cols))
+		d.flat = make([]string, batch*len(cols))
 	}
 	return d
 }
 
-// GetCSVRow returns the normalized header on the first call, then the next
-// record's known fields; io.EOF at the end; an *Error for a broken record;
-// ErrClosed once the Source is closed.
-func (d *decoder) GetCSVRow() ([]string, error) {
-	if !d.headerSent {
-		d.headerSent = true
-		return d.keys, nil
+// read reads the next batch: up to cap(d.fields) records. It returns how
+// many it read; when that is 0, the error that ended the input (io.EOF, an
+// *Error for a broken record). An error met after some records is kept and
+// returned by the next read, so that the records before it come out first.
+func (d *decoder) read() (int, error) {
+	d.fields, d.lines, d.rows = d.fields[:0], d.lines[:0], append(d.rows[:0], d.keys)
+	if d.err != nil {
+		return 0, d.err
 	}
-	select {
-	case <-d.done:
-		return nil, ErrClosed
-	default:
-	}
-
-	fields, err := d.r.Read()
-	if err != nil {
-		if err == io.EOF {
-			return nil, io.EOF
+	for len(d.fields) < cap(d.fields) {
+		fields, err := d.r.Read()
+		if err != nil {
+			if err != io.EOF {
+				err = readError(err, fields, d.names)
+			}
+			d.err = err
+			break
 		}
-		return nil, readError(err, fields, d.names)
+		line, _ := d.r.FieldPos(0)
+		d.fields = append(d.fields, fields)
+		d.lines = append(d.lines, line)
+		if d.cols == nil {
+			d.rows = append(d.rows, fields)
+			continue
+		}
+		k := len(d.fields) - 1
+		proj := d.flat[k*len(d.cols) : (k+1)*len(d.cols) : (k+1)*len(d.cols)]
+		for i, c := range d.cols {
+			proj[i] = fields[c]
+		}
+		d.rows = append(d.rows, proj)
 	}
-	line, _ := d.r.FieldPos(0)
-	d.pending[d.n%len(d.pending)] = pending{fields: fields, line: line}
-	d.n++
-
-	if d.cols == nil {
-		return fields, nil
+	if len(d.fields) == 0 {
+		return 0, d.err
 	}
-	for i, c := range d.cols {
-		d.proj[i] = fields[c]
-	}
-	return d.proj, nil
+	return len(d.fields), nil
 }
 
-// GetCSVRows is required by gocsv.SimpleDecoder but not used by
-// gocsv.UnmarshalDecoderToChan; it fails rather than read the whole input.
+// GetCSVRows returns the batch read last, header first, for gocsv.
 func (d *decoder) GetCSVRows() ([][]string, error) {
-	return nil, errRowsUnsupported
+	return d.rows, nil
+}
+
+// GetCSVRow is part of gocsv.SimpleDecoder, which decoder does not serve.
+func (d *decoder) GetCSVRow() ([]string, error) {
+	return nil, errOneBatch
 }
