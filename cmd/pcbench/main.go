@@ -36,6 +36,8 @@ func main() {
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
 	capped := flag.Bool("capped", false, "internal: the bare loop opens no more connections than workers")
 	only := flag.String("only", "throughput,rate,memory,state", "the sections to run, comma-separated")
+	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to time beside -bin in the throughput rounds")
+	flag.IntVar(&throughputRounds, "rounds", throughputRounds, "rounds of the throughput comparison")
 	flag.Parse()
 	if *bareURL != "" {
 		var pace *worker.Pacer
@@ -99,8 +101,12 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 }
 
 // throughputRounds is how many times each side of the throughput
-// comparison runs.
-const throughputRounds = 5
+// comparison runs (-rounds).
+var throughputRounds = 5
+
+// against is a second pcsync binary timed in the throughput rounds
+// (-against), to compare two builds under the same noise.
+var against string
 
 // throughput compares pcsync --rate 0 with a bare loop: same requests, same
 // concurrency.
@@ -116,15 +122,21 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 	// The bare loop as the issue defines it keeps as many idle connections
 	// as workers; the capped one also opens no more, as pcsync does.
 	names := []string{"bare", "capped", "pcsync"}
+	if against != "" {
+		names = append(names, "against")
+	}
 	times := map[string][]time.Duration{}
-	var vsBare, vsCapped []float64
+	var vsBare, vsCapped, vsAgainst []float64
 	conns := 0
 	for round := range throughputRounds {
 		got := map[string]time.Duration{}
+		order := make([]string, len(names))
 		for k := range names {
-			who := names[(round+k)%len(names)]
+			order[k] = names[(round+k)%len(names)]
+		}
+		for _, who := range order {
 			srv.reset()
-			if who != "pcsync" {
+			if who == "bare" || who == "capped" {
 				d, err := bareProcess(0, srv.url, rows, workers, who == "capped", 0)
 				if err != nil {
 					return err
@@ -132,31 +144,55 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 				got[who] = d
 				continue
 			}
-			r, err := timeRun(0, bin, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
+			b := bin
+			if who == "against" {
+				b = against
+			}
+			r, err := timeRun(0, b, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
 				"--out", filepath.Join(dir, "tp.res.csv"), "--failed", filepath.Join(dir, "tp.fail.csv"), in)
 			if err != nil {
 				return err
 			}
-			got[who], conns = r.wall, max(conns, srv.conns())
+			got[who] = r.wall
+			if who == "pcsync" {
+				conns = max(conns, srv.conns())
+			}
 		}
 		for _, n := range names {
 			times[n] = append(times[n], got[n])
 		}
 		vsBare = append(vsBare, got["bare"].Seconds()/got["pcsync"].Seconds())
 		vsCapped = append(vsCapped, got["capped"].Seconds()/got["pcsync"].Seconds())
+		if against != "" {
+			vsAgainst = append(vsAgainst, got["against"].Seconds()/got["pcsync"].Seconds())
+		}
 	}
 	rate := func(n string) float64 { return float64(rows) / median(times[n]).Seconds() }
 	fmt.Printf("throughput (segments/add, loopback emulator, %d rows, %d rounds, order rotating)\n", rows, throughputRounds)
 	fmt.Printf("  %-40s %10.0f rows/s (median)\n", fmt.Sprintf("bare Go loop, %d workers, idle pool sized", workers), rate("bare"))
 	fmt.Printf("  %-40s %10.0f rows/s (median)\n", "  the same, opening at most 8 connections", rate("capped"))
 	fmt.Printf("  %-40s %10.0f rows/s (median)\n", fmt.Sprintf("pcsync --rate 0 --workers %d", workers), rate("pcsync"))
-	for _, c := range []struct {
+	if against != "" {
+		fmt.Printf("  %-40s %10.0f rows/s (median)\n", "-against "+filepath.Base(against), rate("against"))
+	}
+	ratios := []struct {
 		name string
 		r    []float64
-	}{{"ratio to the bare loop", vsBare}, {"ratio to the capped bare loop", vsCapped}} {
+	}{{"ratio to the bare loop", vsBare}, {"ratio to the capped bare loop", vsCapped}}
+	if against != "" {
+		ratios = append(ratios, struct {
+			name string
+			r    []float64
+		}{"ratio to -against", vsAgainst})
+	}
+	for _, c := range ratios {
 		sort.Float64s(c.r)
-		fmt.Printf("  %-40s %10.2f   (median of the rounds; range %.2f to %.2f; target >= 0.90)\n", c.name,
-			c.r[len(c.r)/2], c.r[0], c.r[len(c.r)-1])
+		target := "; target >= 0.90"
+		if c.name == "ratio to -against" {
+			target = "; above 1: -bin is faster"
+		}
+		fmt.Printf("  %-40s %10.2f   (median of the rounds; range %.2f to %.2f%s)\n", c.name,
+			c.r[len(c.r)/2], c.r[0], c.r[len(c.r)-1], target)
 	}
 	fmt.Printf("  %-40s %10d   (workers: %d)\n\n", "connections opened by pcsync", conns, workers)
 	return nil
