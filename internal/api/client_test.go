@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -78,7 +79,7 @@ func testBody(t *testing.T, r *http.Request, want string) {
 func testCommonHeaders(t *testing.T, r *http.Request) {
 	t.Helper()
 	testHeader(t, r, "User-Agent", DefaultUserAgent)
-	testHeader(t, r, "Accept", "application/json")
+	testNoHeader(t, r, "Accept")
 }
 
 // answer returns a handler that writes status, the headers in kv pairs and
@@ -215,6 +216,34 @@ func TestNewHTTPClient(t *testing.T) {
 				t.Error("CheckRedirect is nil: redirects would be followed")
 			}
 		})
+	}
+}
+
+// TestNewHTTPClientWire checks the whole header of a request sent through
+// NewHTTPClient's transport: no Accept, no Accept-Encoding, nothing but
+// what the API needs.
+func TestNewHTTPClientWire(t *testing.T) {
+	got := make(chan http.Header, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		success(w, r)
+	}))
+	defer srv.Close()
+	client, err := NewClient(srv.URL, testCreds, WithHTTPClient(NewHTTPClient(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.AddToSegment(context.Background(), Contact{Email: "a@example.com"}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	h := <-got
+	want := http.Header{
+		"User-Agent":     {DefaultUserAgent},
+		"Content-Type":   {"application/json"},
+		"Content-Length": {h.Get("Content-Length")},
+	}
+	if h.Get("Content-Length") == "" || !reflect.DeepEqual(h, want) {
+		t.Errorf("request header = %v, want %v", h, want)
 	}
 }
 

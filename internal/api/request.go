@@ -93,7 +93,9 @@ func withCredentials(v url.Values, creds Credentials) url.Values {
 // is taken as is, unescaped), relative to the client's base URL, with the
 // credentials added: to body when there is one, else to the query string
 // (any shop_id or shop_secret already there is replaced). It sets
-// User-Agent, Accept: application/json and the body's Content-Type; the
+// User-Agent and the body's Content-Type, and no other header (the API
+// answers JSON without being asked: an Accept header would be bytes to
+// send and parse on every request for nothing); the
 // body can be read again through GetBody.
 // NewRequest sends nothing: see Do, and Describe for a dry run.
 func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, body RequestBody) (*http.Request, error) {
@@ -121,7 +123,6 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, query url.
 	}
 	req.URL, req.Host = &u, u.Host
 	req.Header["User-Agent"] = []string{c.userAgent}
-	req.Header["Accept"] = []string{contentTypeJSON}
 	if body != nil {
 		req.Header["Content-Type"] = []string{body.ContentType()}
 	}

@@ -9,7 +9,10 @@ import (
 // maxConns idle connections per host (MaxIdleConnsPerHost = MaxIdleConns =
 // maxConns; DefaultTransport keeps only 2 per host, which makes a worker
 // pool open new connections constantly) and opens no more than that
-// (MaxConnsPerHost). A maxConns below 1 counts as 1.
+// (MaxConnsPerHost). A maxConns below 1 counts as 1. It does not ask for
+// compressed answers (DisableCompression): the API's answers are a few
+// dozen bytes of JSON, which gzip would only make bigger, and the
+// Accept-Encoding header would be sent with every request.
 //
 // The client has no Timeout: per-request deadlines come from the context.
 // It does not follow redirects (see WithHTTPClient).
@@ -27,6 +30,7 @@ func NewHTTPClient(maxConns int) *http.Client {
 	// back rather than dialling another that the idle pool would then
 	// close: a run opens about maxConns connections, not more.
 	t.MaxConnsPerHost = maxConns
+	t.DisableCompression = true
 	return &http.Client{Transport: t, CheckRedirect: refuseRedirect}
 }
 
