@@ -52,32 +52,43 @@ func emailProblem(v string) string {
 	if domain == "" {
 		return "not an email address (nothing after @)"
 	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
+	if strings.IndexByte(domain, '.') < 0 {
 		return "domain " + quote(domain) + " has no dot"
 	}
-	for _, l := range labels {
+	// Label by label, without splitting the domain into new strings.
+	for rest := domain; ; {
+		l, tail, more := strings.Cut(rest, ".")
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return "domain " + quote(domain) + " is not a valid host name"
 		}
 		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c >= 0x80) {
+			if !hostChar[l[i]] {
 				return "domain " + quote(domain) + " is not a valid host name"
 			}
 		}
+		if !more {
+			break
+		}
+		rest = tail
 	}
 	return ""
 }
 
 // atext reports whether c may appear in an unquoted local part.
-func atext(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= 0x80:
-		return true
+func atext(c byte) bool { return atextChar[c] }
+
+// atextChar and hostChar are the bytes allowed in an unquoted local part
+// and in a host name label: letters, digits, any byte of a UTF-8 sequence,
+// and the RFC 5322 atext symbols (the local part, with the dot) or '-'
+// (a host name).
+var atextChar, hostChar = func() (a, h [256]bool) {
+	for c := range 256 {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+		a[c] = alnum || strings.IndexByte("!#$%&'*+/=?^_`{|}~-.", byte(c)) >= 0
+		h[c] = alnum || c == '-'
 	}
-	return strings.IndexByte("!#$%&'*+/=?^_`{|}~-.", c) >= 0
-}
+	return a, h
+}()
 
 // checkPhone strips spaces, dashes, dots and brackets and requires what is
 // left to be 6 to 15 digits (E.164), with an optional leading '+'.

@@ -141,3 +141,45 @@ func TestParseAction(t *testing.T) {
 		t.Error("Writes is wrong")
 	}
 }
+
+func TestEmailProblem(t *testing.T) {
+	long := strings.Repeat("a", 63)
+	for _, tt := range []struct{ in, want string }{
+		{"ada@example.com", ""},
+		{"o'neil+tag@mail.example.co.uk", ""},
+		{"a@b.c", ""},
+		{"a@xn--80ak6aa92e.com", ""},
+		{"a@пример.рф", ""},
+		{"a@" + long + ".com", ""},
+		{"a@" + long + "a.com", "not a valid host name"},
+		{"a@b", "has no dot"},
+		{"a@b..c", "not a valid host name"},
+		{"a@.b.c", "not a valid host name"},
+		{"a@b.c.", "not a valid host name"},
+		{"a@b-.c", "not a valid host name"},
+		{"a@b.-c", "not a valid host name"},
+		{"a@b_c.com", "not a valid host name"},
+		{"a@b.c@d", "more than one @"},
+		{"a b@c.com", `character " " not allowed before @`},
+		{".a@b.com", "misplaced dot"},
+		{"a..b@c.com", "misplaced dot"},
+		{"@b.com", "nothing before @"},
+		{"a@", "nothing after @"},
+		{"ab.com", "no @"},
+	} {
+		got := emailProblem(tt.in)
+		if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("emailProblem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	rec := csvsource.Record{Email: "user12345@example.com", Action: "segments/add", SegmentID: "100500"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build(&rec, Defaults{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
