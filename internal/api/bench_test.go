@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"testing"
 )
 
@@ -54,7 +55,7 @@ func BenchmarkBaselineRawPost(b *testing.B) {
 	body := SegmentBody{Contact{Email: "john.doe@examplemail.com", Phone: "4400114527199"}, "100500"}.Encode(testCreds)
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := client.hc.Post(srvURL+"/segments/add", "application/json", bytes.NewReader(body))
+		resp, err := (&http.Client{Transport: client.rt}).Post(srvURL+"/segments/add", "application/json", bytes.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
 		}

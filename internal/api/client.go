@@ -39,9 +39,9 @@ var ErrInsecureURL = errors.New("api: refusing to send credentials over plain ht
 // Client calls the PersonaClick API. It is immutable once built and safe for
 // concurrent use by many goroutines.
 type Client struct {
-	hc        *http.Client
-	base      string  // base URL without a trailing slash; paths are appended
-	baseURL   url.URL // base, parsed: each request's URL is a copy
+	rt        http.RoundTripper // the transport requests go through: see WithHTTPClient
+	base      string            // base URL without a trailing slash; paths are appended
+	baseURL   url.URL           // base, parsed: each request's URL is a copy
 	userAgent string
 	now       func() time.Time
 	auth      *auth // Format keeps it out of any printing of a Client
@@ -85,21 +85,26 @@ func (a *auth) credentials() Credentials {
 // Option configures a Client in NewClient.
 type Option func(*Client)
 
-// WithHTTPClient makes the client send its requests through hc's transport
-// (see NewHTTPClient). A nil hc is ignored; without this option the client
-// uses http.DefaultTransport.
+// WithHTTPClient makes the client send its requests through hc.Transport
+// (http.DefaultTransport when that is nil; see NewHTTPClient). A nil hc is
+// ignored; without this option the client uses http.DefaultTransport.
 //
-// The client never follows a redirect, whatever hc.CheckRedirect says: it
-// uses a shallow copy of hc with CheckRedirect replaced (hc itself is not
-// changed). The API does not redirect, and following a 307 or 308 would
-// resend the body, credentials and all, to wherever the Location points.
-// A 3xx answer is returned as an *Error.
+// Requests go to the transport's RoundTrip, not through hc.Do: what
+// http.Client adds is what the API client must not do, or does itself, and
+// it would cost a copy of every request's header, kept in case a redirect
+// is followed. So hc is not changed and these fields of it are not used:
+// CheckRedirect (a redirect is never followed: the API does not redirect,
+// and following a 307 or 308 would resend the body, credentials and all,
+// to wherever the Location points; a 3xx answer is returned as an *Error),
+// Jar (the API sets no cookies) and Timeout (each request's deadline comes
+// from its context).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
-			cp := *hc
-			cp.CheckRedirect = refuseRedirect
-			c.hc = &cp
+			c.rt = hc.Transport
+			if c.rt == nil {
+				c.rt = http.DefaultTransport
+			}
 		}
 	}
 }
@@ -152,7 +157,7 @@ func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, erro
 	u.RawPath = ""
 	u.Host = strings.TrimSuffix(u.Host, ":") // an empty port, as http.NewRequest drops it
 	c := &Client{
-		hc:        &http.Client{CheckRedirect: refuseRedirect},
+		rt:        http.DefaultTransport,
 		base:      u.String(),
 		baseURL:   *u,
 		userAgent: DefaultUserAgent,

@@ -186,7 +186,7 @@ func TestOptions_nilAndEmptyIgnored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.hc == nil || c.userAgent != DefaultUserAgent || c.now == nil {
+	if c.rt == nil || c.userAgent != DefaultUserAgent || c.now == nil {
 		t.Errorf("client = %+v; want the defaults kept", c)
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -25,6 +26,10 @@ const (
 // form the API writes it.
 var successBody = []byte(`{"status":"success"}`)
 
+// errNoResponse is Do's error for a transport that returned neither an
+// answer nor an error, which http.RoundTripper forbids.
+var errNoResponse = errors.New("api: the transport returned no answer and no error")
+
 // Do sends req, reads at most 1 MiB of the answer and classifies it. A
 // success is a 2xx status with, when v is nil, {"status":"success"}, or
 // when v is not nil (GET /segments/get), a JSON array, which is decoded
@@ -33,7 +38,10 @@ var successBody = []byte(`{"status":"success"}`)
 // is always drained (up to 64 KiB past what was read) and closed, so that
 // its connection goes back to the pool.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
-	resp, err := c.hc.Do(req)
+	resp, err := c.rt.RoundTrip(req)
+	if err == nil && resp == nil {
+		err = errNoResponse
+	}
 	if err != nil {
 		return nil, c.auth.transportError(req, err)
 	}
