@@ -126,6 +126,7 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 		names = append(names, "against")
 	}
 	times := map[string][]time.Duration{}
+	cpu := map[string][]time.Duration{} // each run's CPU time, user and system
 	var vsBare, vsCapped, vsAgainst []float64
 	conns := 0
 	for round := range throughputRounds {
@@ -137,11 +138,12 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 		for _, who := range order {
 			srv.reset()
 			if who == "bare" || who == "capped" {
-				d, err := bareProcess(0, srv.url, rows, workers, who == "capped", 0)
+				r, err := bareProcess(0, srv.url, rows, workers, who == "capped", 0)
 				if err != nil {
 					return err
 				}
-				got[who] = d
+				got[who] = r.wall
+				cpu[who] = append(cpu[who], r.cpu)
 				continue
 			}
 			b := bin
@@ -154,6 +156,7 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 				return err
 			}
 			got[who] = r.wall
+			cpu[who] = append(cpu[who], r.cpu)
 			if who == "pcsync" {
 				conns = max(conns, srv.conns())
 			}
@@ -194,7 +197,13 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 		fmt.Printf("  %-40s %10.2f   (median of the rounds; range %.2f to %.2f%s)\n", c.name,
 			c.r[len(c.r)/2], c.r[0], c.r[len(c.r)-1], target)
 	}
-	fmt.Printf("  %-40s %10d   (workers: %d)\n\n", "connections opened by pcsync", conns, workers)
+	fmt.Printf("  %-40s %10d   (workers: %d)\n", "connections opened by pcsync", conns, workers)
+	perRow := func(n string) float64 { return float64(median(cpu[n]).Microseconds()) / float64(rows) }
+	fmt.Printf("  %-40s %10.1f µs (bare loop %.1f µs, capped %.1f µs: medians of the runs' user+system time)\n\n",
+		"client CPU per row: pcsync", perRow("pcsync"), perRow("bare"), perRow("capped"))
+	if against != "" {
+		fmt.Printf("  %-40s %10.1f µs\n\n", "client CPU per row: -against", perRow("against"))
+	}
 	return nil
 }
 
@@ -265,18 +274,23 @@ func memory(bin, dir string, small, large int) error {
 
 // bareProcess runs the bare loop in a child process and returns its wall
 // time, measured from outside as pcsync's is: process start included.
-func bareProcess(nice int, url string, rows, workers int, capped bool, paced float64) (time.Duration, error) {
+func bareProcess(nice int, url string, rows, workers int, capped bool, paced float64) (result, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	cmd := client(nice, self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced), "-capped="+fmt.Sprint(capped))
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("bare loop: %w", err)
+		return result{}, fmt.Errorf("bare loop: %w", err)
 	}
-	return time.Since(start), nil
+	return result{wall: time.Since(start), cpu: cpuOf(cmd.ProcessState)}, nil
+}
+
+// cpuOf is the CPU time, user and system, a finished process used.
+func cpuOf(ps *os.ProcessState) time.Duration {
+	return ps.UserTime() + ps.SystemTime()
 }
 
 // clientNice is the niceness the measured clients (pcsync, the bare loop)
@@ -299,7 +313,8 @@ func client(nice int, name string, args ...string) *exec.Cmd {
 // result is one timed run of the binary.
 type result struct {
 	wall   time.Duration
-	maxRSS int64 // bytes
+	cpu    time.Duration // user and system
+	maxRSS int64         // bytes
 }
 
 func timeRun(nice int, bin string, srv *server, args ...string) (result, error) {
@@ -342,7 +357,7 @@ func timeRun(nice int, bin string, srv *server, args ...string) (result, error) 
 	if err != nil {
 		return result{}, fmt.Errorf("%s %v: %w", bin, args, err)
 	}
-	return result{wall: wall, maxRSS: hwm.Load()}, nil
+	return result{wall: wall, cpu: cpuOf(cmd.ProcessState), maxRSS: hwm.Load()}, nil
 }
 
 // readHWM returns VmHWM in KiB from a /proc status file, 0 if unreadable.

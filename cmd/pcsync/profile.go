@@ -3,23 +3,53 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to $PCSYNC_CPUPROFILE, when set, until
-// the returned function is called: how `make bench` findings are traced.
+// startProfile writes a CPU profile to $PCSYNC_CPUPROFILE and an allocation
+// profile to $PCSYNC_MEMPROFILE, when set, until the returned function is
+// called: how `make bench` findings are traced.
 func (a *app) startProfile() func() {
-	path := a.getenv("PCSYNC_CPUPROFILE")
-	if path == "" {
-		return func() {}
+	var stops []func()
+	if path := a.getenv("PCSYNC_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(a.stderr, "pcsync: PCSYNC_CPUPROFILE: %v\n", err)
+		} else {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		}
 	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = pprof.StartCPUProfile(f)
+	if path := a.getenv("PCSYNC_MEMPROFILE"); path != "" {
+		stops = append(stops, func() {
+			f, err := os.Create(path)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				fmt.Fprintf(a.stderr, "pcsync: PCSYNC_MEMPROFILE: %v\n", err)
+			}
+		})
 	}
-	if err != nil {
-		fmt.Fprintf(a.stderr, "pcsync: PCSYNC_CPUPROFILE: %v\n", err)
-		return func() {}
+	return func() {
+		for _, stop := range stops {
+			stop()
+		}
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// memProfileRate is the allocation sampling rate when $PCSYNC_MEMPROFILE
+// is set: every 4 KiB allocated, finer than the default 512 KiB.
+const memProfileRate = 4096
+
+func init() {
+	if os.Getenv("PCSYNC_MEMPROFILE") != "" {
+		runtime.MemProfileRate = memProfileRate
+	}
 }
