@@ -17,8 +17,10 @@ import (
 // schedule: every attempt reserves the next slot, n/rate after the start,
 // and sleeps until it, so a late wake-up delays that attempt only, never the
 // ones after it. A window then makes sure that no rolling second holds more
-// than rate + burst attempt starts, which late wake-ups bunching with the
-// next slots could otherwise exceed.
+// than rate + burst requests reaching the network, which late wake-ups,
+// dials and goroutines bunching requests together could otherwise exceed:
+// it counts each request from the start of its attempt until it is
+// written (see window).
 type Pacer struct {
 	lim   *rate.Limiter
 	win   *window // nil when unlimited
@@ -31,13 +33,41 @@ type Pacer struct {
 	mu    sync.Mutex
 	until time.Time // no attempt starts before this
 
-	slot sync.Mutex // guards win
+	slot  sync.Mutex    // guards win and freed
+	freed chan struct{} // closed at the next write, when someone waits for one
 }
 
-// WindowMargin is added to the second over which the Pacer counts attempt
-// starts: what arrives at the server a little later or earlier than it
-// left (scheduling, the network) must still fit in any rolling second.
-const WindowMargin = 5 * time.Millisecond
+// Send is an attempt the Pacer let start: Sent must be called once its
+// request is written, or once the attempt is over, whichever comes first
+// (later calls do nothing). A nil *Send is an attempt of an unlimited
+// Pacer, which need not say.
+type Send struct {
+	p    *Pacer
+	done atomic.Bool
+}
+
+// Sent records that the attempt's request was written: from now on it
+// counts in the span it reached the network in, not in every span from its
+// start on.
+func (s *Send) Sent() {
+	if s == nil || s.done.Swap(true) {
+		return
+	}
+	p := s.p
+	p.slot.Lock()
+	p.win.written(p.now())
+	if p.freed != nil {
+		close(p.freed)
+		p.freed = nil
+	}
+	p.slot.Unlock()
+}
+
+// WindowMargin is added to the second over which the Pacer counts requests:
+// what happens after a request is known written (the system call that
+// hands it to the network, the network itself) may bring it to the server
+// a little later, and it must still fit in any rolling second.
+const WindowMargin = 2 * time.Millisecond
 
 // NewPacer returns a pacer allowing perSecond attempts a second on average
 // (0 or less: no limit) with bursts of up to burst attempts.
@@ -63,8 +93,18 @@ func (p *Pacer) WithClock(now func() time.Time, sleep SleepFunc) *Pacer {
 	return p
 }
 
-// Wait blocks until the next attempt may start, or until ctx is done.
+// Wait blocks until the next attempt may start, or until ctx is done, for
+// an attempt whose request is written at once: it is Start, then Sent.
 func (p *Pacer) Wait(ctx context.Context) error {
+	s, err := p.Start(ctx)
+	s.Sent()
+	return err
+}
+
+// Start blocks until the next attempt may start, or until ctx is done, and
+// returns the attempt's Send (nil when the Pacer is unlimited, or on
+// error).
+func (p *Pacer) Start(ctx context.Context) (*Send, error) {
 	for p.paused.Load() {
 		p.mu.Lock()
 		d := p.until.Sub(p.now())
@@ -73,30 +113,45 @@ func (p *Pacer) Wait(ctx context.Context) error {
 			break
 		}
 		if err := p.sleep(ctx, d); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil || p.unlimited {
-		return err
+		return nil, err
 	}
 	now := p.now()
 	r := p.lim.ReserveN(now, 1)
 	if err := p.sleep(ctx, r.DelayFrom(now)); err != nil {
 		r.CancelAt(p.now()) // give the slot back
-		return err
+		return nil, err
 	}
 	if p.win == nil {
-		return nil
+		return nil, nil
 	}
 	for {
 		p.slot.Lock()
 		at, ok := p.win.admit(p.now())
-		p.slot.Unlock()
-		if ok {
-			return nil
+		var freed chan struct{}
+		if !ok && at.IsZero() {
+			if p.freed == nil {
+				p.freed = make(chan struct{})
+			}
+			freed = p.freed
 		}
-		if err := p.sleep(ctx, at.Sub(p.now())); err != nil {
-			return err
+		p.slot.Unlock()
+		switch {
+		case ok:
+			return &Send{p: p}, nil
+		case freed != nil: // every request in the span is being written
+			select {
+			case <-freed:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		default:
+			if err := p.sleep(ctx, at.Sub(p.now())); err != nil {
+				return nil, err
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http/httptrace"
 	"net/url"
 	"sync"
 	"syscall"
@@ -119,11 +120,12 @@ func (p *Pool) Do(ctx context.Context, t *Task) Result {
 func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
 	r := Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
-		if err := p.opt.Pacer.Wait(ctx); err != nil {
+		send, err := p.opt.Pacer.Start(ctx)
+		if err != nil {
 			return p.stopped(ctx, r, err)
 		}
 		r.Attempts++
-		segs, status, err := p.attempt(timer, t)
+		segs, status, err := p.attempt(timer, send, t)
 		r.HTTPStatus = status
 		if err == nil {
 			p.health.observe(status, nil, false)
@@ -150,11 +152,18 @@ func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
 	}
 }
 
-// attempt makes one request. Its context is not the run's: a request
-// already sent runs to its answer or its timeout even when the run is
-// stopping.
-func (p *Pool) attempt(timer *attemptTimer, t *Task) ([]api.Segment, int, error) {
-	segs, status, err := send(timer.begin(), p.caller, &t.Job)
+// attempt makes one request and tells the pacer when it was written (see
+// Send). Its context is not the run's: a request already sent runs to its
+// answer or its timeout even when the run is stopping.
+func (p *Pool) attempt(timer *attemptTimer, s *Send, t *Task) ([]api.Segment, int, error) {
+	ctx := timer.begin()
+	if s != nil {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(httptrace.WroteRequestInfo) { s.Sent() },
+		})
+	}
+	segs, status, err := send(ctx, p.caller, &t.Job)
+	s.Sent() // not written, or not by net/http: the attempt is over
 	return segs, status, timer.end(err)
 }
 

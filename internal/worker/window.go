@@ -10,44 +10,71 @@ import (
 const maxWindow = 1 << 20
 
 // window keeps any rolling span (a second and a margin) from holding more
-// than its size of attempt starts. The token bucket keeps the average rate,
-// but a worker that wakes late from its wait starts together with the next
-// ones, and the bucket cannot see that; the window can, since it remembers
-// when each of the last size attempts actually started, and turns an
-// attempt away until the one size places before it is more than a span
-// ago.
+// than its size of requests reaching the network. The token bucket keeps
+// the average rate, but an attempt does not reach the network the moment
+// it starts: a worker that wakes late from its wait starts together with
+// the next ones, and a request waits for a connection to be dialled, for
+// the goroutine that writes it, for the operating system. The bucket sees
+// none of that; the window does.
 //
-// Starts are recorded when they happen, under the Pacer's lock, so they are
-// in order: any size+1 consecutive starts span at least span, and no
-// half-open interval of length span holds more than size of them. A window
-// is not safe for concurrent use.
+// It knows each request reached the network somewhere between its start
+// (admit) and the moment it was written (wrote): the requests that may
+// fall in the span before an attempt starting now are those still being
+// written and those written less than a span ago, and an attempt is turned
+// away while they are size already. Then no span of arrival times can hold
+// more than size requests: in any span, the request that started last
+// found all the others there, since each of them started before it and was
+// written after the span began.
+//
+// Writes are recorded under the Pacer's lock with the time read under it,
+// so they are in order. A window is not safe for concurrent use.
 type window struct {
-	span  time.Duration // a second, plus a margin for jitter on the way to the server
-	start []time.Time   // ring of the last len(start) attempt starts
-	n     int           // attempts started
+	span    time.Duration // a second, plus a margin for what happens after the write
+	size    int
+	writing int         // admitted, not yet written
+	wrote   []time.Time // ring of write times, oldest at head, n of them
+	head, n int
 }
 
-// newWindow returns a window of floor(perSecond + burst) attempts a span,
+// newWindow returns a window of floor(perSecond + burst) requests a span,
 // or nil when none is needed (no limit, or a limit beyond maxWindow).
 func newWindow(perSecond float64, burst int, span time.Duration) *window {
 	size := math.Floor(perSecond + float64(burst))
 	if perSecond <= 0 || math.IsInf(perSecond, 1) || size > maxWindow {
 		return nil
 	}
-	return &window{span: span, start: make([]time.Time, max(int(size), 1))}
+	n := max(int(size), 1)
+	return &window{span: span, size: n, wrote: make([]time.Time, n)}
 }
 
-// admit records an attempt starting at now and returns true, or, when that
-// would put one start too many in a span, records nothing and returns the
-// earliest time it may start.
+// admit starts an attempt at now and returns true, or, when that could put
+// one request too many in a span, records nothing and returns the time a
+// write leaves the span, or the zero time when every request in the span
+// is still being written (the next write is then what to wait for).
 func (w *window) admit(now time.Time) (time.Time, bool) {
-	slot := w.n % len(w.start)
-	if w.n >= len(w.start) {
-		if earliest := w.start[slot].Add(w.span); now.Before(earliest) {
-			return earliest, false
+	for w.n > 0 {
+		gone := w.wrote[w.head].Add(w.span)
+		if now.Before(gone) {
+			break
 		}
+		w.head = (w.head + 1) % len(w.wrote)
+		w.n--
 	}
-	w.start[slot] = now
-	w.n++
+	if w.writing+w.n >= w.size {
+		if w.n == 0 {
+			return time.Time{}, false
+		}
+		return w.wrote[w.head].Add(w.span), false
+	}
+	w.writing++
 	return now, true
+}
+
+// written records that an admitted attempt's request was written at now
+// (or that the attempt ended without writing it).
+func (w *window) written(now time.Time) {
+	w.writing--
+	// writing+n never exceeds size, so the ring has room.
+	w.wrote[(w.head+w.n)%len(w.wrote)] = now
+	w.n++
 }

@@ -32,6 +32,44 @@ func TestWindowAdmit(t *testing.T) {
 		if ok != s.started || !got.Equal(s.want) {
 			t.Errorf("step %d at %v: admit = %v, %v; want %v, %v", i, s.at.Sub(t0), got.Sub(t0), ok, s.want.Sub(t0), s.started)
 		}
+		if ok {
+			w.written(s.at) // written at once
+		}
+	}
+}
+
+// TestWindowCountsRequestsBeingWritten: a request not yet written counts in
+// every span from its start on; written, it counts in the spans that hold
+// its write only.
+func TestWindowCountsRequestsBeingWritten(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	w := newWindow(1, 1, time.Second) // 2 requests a second
+	for _, at := range []time.Time{ms(0), ms(10)} {
+		if _, ok := w.admit(at); !ok {
+			t.Fatalf("admit at %v refused", at.Sub(t0))
+		}
+	}
+	// Both still being written, long after they started: nothing to wait
+	// for but a write.
+	if at, ok := w.admit(ms(5000)); ok || !at.IsZero() {
+		t.Fatalf("admit with both being written = %v, %v; want refused until a write", at.Sub(t0), ok)
+	}
+	w.written(ms(5000))
+	if at, ok := w.admit(ms(5100)); ok || !at.Equal(ms(6000)) {
+		t.Errorf("admit a second after a write = %v, %v; want refused until %v", at.Sub(t0), ok, ms(6000).Sub(t0))
+	}
+	// A second after the write, that request has left every span to come:
+	// one still being written, and room for one more.
+	if _, ok := w.admit(ms(6000)); !ok {
+		t.Fatal("refused a second after the write")
+	}
+	if at, ok := w.admit(ms(6001)); ok || !at.IsZero() {
+		t.Fatalf("admit with two being written = %v, %v; want refused until a write", at.Sub(t0), ok)
+	}
+	w.written(ms(6500))
+	if at, ok := w.admit(ms(6600)); ok || !at.Equal(ms(7500)) {
+		t.Errorf("admit = %v, %v; want refused until %v", at.Sub(t0), ok, ms(7500).Sub(t0))
 	}
 }
 
@@ -53,7 +91,7 @@ func TestNewWindow(t *testing.T) {
 		w := newWindow(tt.rate, tt.burst, time.Second)
 		size := 0
 		if w != nil {
-			size = len(w.start)
+			size = w.size
 		}
 		if size != tt.size {
 			t.Errorf("newWindow(%v, %d) holds %d starts, want %d", tt.rate, tt.burst, size, tt.size)
@@ -61,38 +99,85 @@ func TestNewWindow(t *testing.T) {
 	}
 }
 
-// TestWindowBoundsEverySpan feeds the window attempts that arrive in
-// bunches, as workers waking late from their waits do, retrying each at the
-// time the window names, and checks that no span ever holds more starts
-// than the window's size, while the rate stays what was asked.
+// TestWindowBoundsEverySpan runs workers through the window in simulated
+// time: they come late for their slots and bunch, their requests take from
+// microseconds to tens of milliseconds (a dial) to be written, and each
+// reaches the network at some moment between its start and its write. No
+// rolling second of those moments may hold more than the window's size,
+// and the rate must stay what was asked.
 func TestWindowBoundsEverySpan(t *testing.T) {
-	const rate, burst, n = 1000, 1, 20000
+	const rate, burst, n, workers = 1000, 1, 20000, 8
 	rng := rand.New(rand.NewPCG(1, 2))
 	w := newWindow(rate, burst, time.Second)
 	t0 := time.Unix(0, 0)
-	var starts []time.Time
-	for i := range n {
-		// The schedule, plus up to 3ms of lateness, bunching with later slots.
-		at := t0.Add(time.Duration(i) * time.Second / rate).Add(time.Duration(rng.IntN(3000)) * time.Microsecond)
-		if len(starts) > 0 && at.Before(starts[len(starts)-1]) {
-			at = starts[len(starts)-1] // the lock orders them
-		}
-		for {
-			next, ok := w.admit(at)
-			if ok {
-				break
+
+	type event struct {
+		at     time.Time
+		worker int
+		write  bool // the worker's request is written; else it tries to start one
+	}
+	var queue []event // by time
+	push := func(e event) {
+		i := sort.Search(len(queue), func(i int) bool { return queue[i].at.After(e.at) })
+		queue = append(queue, event{})
+		copy(queue[i+1:], queue[i:])
+		queue[i] = e
+	}
+	for k := range workers {
+		push(event{at: t0, worker: k})
+	}
+	var arrivals []time.Time
+	started := 0
+	var waiting []int // workers waiting for a write
+	slot := func() time.Time {
+		// The schedule, plus up to 3ms of lateness.
+		return t0.Add(time.Duration(started) * time.Second / rate).Add(time.Duration(rng.IntN(3000)) * time.Microsecond)
+	}
+	for len(queue) > 0 {
+		e := queue[0]
+		queue = queue[1:]
+		if e.write {
+			w.written(e.at)
+			for _, k := range waiting {
+				push(event{at: e.at, worker: k})
 			}
-			at = next
+			waiting = waiting[:0]
+			if started < n {
+				push(event{at: e.at.Add(200 * time.Microsecond), worker: e.worker}) // the answer, then the next
+			}
+			continue
 		}
-		starts = append(starts, at)
+		if started >= n {
+			continue
+		}
+		if s := slot(); e.at.Before(s) {
+			push(event{at: s, worker: e.worker})
+			continue
+		}
+		next, ok := w.admit(e.at)
+		switch {
+		case ok:
+			started++
+			took := time.Duration(rng.IntN(100)) * time.Microsecond
+			if rng.IntN(200) == 0 {
+				took = time.Duration(5+rng.IntN(30)) * time.Millisecond // a dial, a stalled writer
+			}
+			arrivals = append(arrivals, e.at.Add(time.Duration(rng.Int64N(int64(took)+1))))
+			push(event{at: e.at.Add(took), worker: e.worker, write: true})
+		case next.IsZero():
+			waiting = append(waiting, e.worker)
+		default:
+			push(event{at: next, worker: e.worker})
+		}
 	}
-	if !sort.SliceIsSorted(starts, func(i, j int) bool { return starts[i].Before(starts[j]) }) {
-		t.Fatal("starts out of order")
+	if len(arrivals) != n {
+		t.Fatalf("%d requests started, want %d", len(arrivals), n)
 	}
-	if got, limit := busiest(starts, time.Second), rate+burst; got > limit {
-		t.Errorf("a rolling second holds %d starts, more than %d", got, limit)
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
+	if got, limit := busiest(arrivals, time.Second), rate+burst; got > limit {
+		t.Errorf("a rolling second holds %d arrivals, more than %d", got, limit)
 	}
-	achieved := float64(n-1) / starts[n-1].Sub(starts[0]).Seconds()
+	achieved := float64(n-1) / arrivals[n-1].Sub(arrivals[0]).Seconds()
 	if achieved < 0.99*rate {
 		t.Errorf("achieved %.1f/s, asked %d/s", achieved, rate)
 	}
