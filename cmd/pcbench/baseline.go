@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"runtime"
 	"sync"
@@ -60,12 +61,15 @@ func bareLoop(url string, n, workers int, capped bool, pace *worker.Pacer) (time
 			defer wg.Done()
 			buf := make([]byte, 0, 256)
 			for i := range next {
-				if pace != nil {
-					pace.Wait(context.Background())
-				}
 				buf = fmt.Appendf(buf[:0], `{"shop_id":%q,"shop_secret":%q,"email":"user%d@example.com","segment_id":100500}`,
 					emulator.SandboxShopID, emulator.SandboxShopSecret, i)
-				resp, err := client.Post(url+"/segments/add", "application/json", bytes.NewReader(buf))
+				var resp *http.Response
+				var err error
+				if pace == nil {
+					resp, err = client.Post(url+"/segments/add", "application/json", bytes.NewReader(buf))
+				} else {
+					resp, err = pacedPost(pace, client, url+"/segments/add", buf)
+				}
 				if err == nil {
 					_, err = bytes.NewBuffer(nil).ReadFrom(resp.Body)
 					resp.Body.Close()
@@ -85,6 +89,25 @@ func bareLoop(url string, n, workers int, capped bool, pace *worker.Pacer) (time
 	close(next)
 	wg.Wait()
 	return time.Since(start), firstErr
+}
+
+// pacedPost posts body after pace lets it start, and tells pace when the
+// request was written, as pcsync's pool does.
+func pacedPost(pace *worker.Pacer, client *http.Client, url string, body []byte) (*http.Response, error) {
+	send, err := pace.Start(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	defer send.Sent()
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { send.Sent() },
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return client.Do(req)
 }
 
 // row is what the gocsv baseline decodes.
