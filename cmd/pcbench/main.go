@@ -139,7 +139,7 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 		for _, who := range order {
 			srv.reset()
 			if who == "bare" || who == "capped" {
-				r, err := bareProcess(0, srv.url, rows, workers, who == "capped", 0)
+				r, err := bareProcess(srv.url, rows, workers, who == "capped", 0)
 				if err != nil {
 					return err
 				}
@@ -151,7 +151,7 @@ func throughput(bin, dir string, srv *server, rows, workers int) error {
 			if who == "against" {
 				b = against
 			}
-			r, err := timeRun(0, b, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
+			r, err := timeRun(false, b, srv, "run", "--rate", "0", "--workers", fmt.Sprint(workers), "--quiet",
 				"--out", filepath.Join(dir, "tp.res.csv"), "--failed", filepath.Join(dir, "tp.fail.csv"), in)
 			if err != nil {
 				return err
@@ -226,9 +226,9 @@ func rates(bin, dir string, srv *server) error {
 			srv.reset()
 			var err error
 			if who == "bare" {
-				_, err = bareProcess(clientNice, srv.url, c.rows, 8, true, float64(c.rate))
+				_, err = bareProcess(srv.url, c.rows, 8, true, float64(c.rate))
 			} else {
-				_, err = timeRun(clientNice, bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
+				_, err = timeRun(false, bin, srv, "run", "--rate", fmt.Sprint(c.rate), "--workers", "8", "--quiet",
 					"--out", in+".res", "--failed", in+".fail", in)
 			}
 			if err != nil {
@@ -265,7 +265,7 @@ func memory(bin, dir string, small, large int) error {
 		if err != nil {
 			return err
 		}
-		r, err := timeRun(0, bin, nil, "run", "--dry-run", in)
+		r, err := timeRun(true, bin, nil, "run", "--dry-run", in)
 		if err != nil {
 			return err
 		}
@@ -283,12 +283,12 @@ func memory(bin, dir string, small, large int) error {
 
 // bareProcess runs the bare loop in a child process and returns its wall
 // time, measured from outside as pcsync's is: process start included.
-func bareProcess(nice int, url string, rows, workers int, capped bool, paced float64) (result, error) {
+func bareProcess(url string, rows, workers int, capped bool, paced float64) (result, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return result{}, err
 	}
-	cmd := client(nice, self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced), "-capped="+fmt.Sprint(capped))
+	cmd := exec.Command(self, "-bare", url, "-rows", fmt.Sprint(rows), "-workers", fmt.Sprint(workers), "-paced", fmt.Sprint(paced), "-capped="+fmt.Sprint(capped))
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
@@ -302,23 +302,6 @@ func cpuOf(ps *os.ProcessState) time.Duration {
 	return ps.UserTime() + ps.SystemTime()
 }
 
-// clientNice is the niceness the measured clients (pcsync, the bare loop)
-// run at when the rate is measured: the server, in this process, stands for a remote API that does
-// not share the client's cores, so it goes first when both want a core.
-// Otherwise the server, descheduled for a few milliseconds, takes the
-// requests of those milliseconds in a clump and its arrival times no longer
-// show when they were sent.
-const clientNice = 0
-
-// client is the command to run a measured client, under nice(1) when
-// nice is not 0.
-func client(nice int, name string, args ...string) *exec.Cmd {
-	if _, err := exec.LookPath("nice"); err != nil || nice == 0 {
-		return exec.Command(name, args...)
-	}
-	return exec.Command("nice", append([]string{"-n", fmt.Sprint(nice), name}, args...)...)
-}
-
 // result is one timed run of the binary.
 type result struct {
 	wall   time.Duration
@@ -326,8 +309,12 @@ type result struct {
 	maxRSS int64         // bytes
 }
 
-func timeRun(nice int, bin string, srv *server, args ...string) (result, error) {
-	cmd := client(nice, bin, args...)
+// timeRun runs bin with args, against srv when not nil, and times it; with
+// watchRSS, it also reads the child's peak RSS while it runs (polling /proc
+// every 2 ms, which costs the machine some CPU: not while throughput or
+// rate are measured).
+func timeRun(watchRSS bool, bin string, srv *server, args ...string) (result, error) {
+	cmd := exec.Command(bin, args...)
 	cmd.Env = os.Environ()
 	if srv != nil {
 		cmd.Env = append(cmd.Env, "PERSONACLICK_API_URL="+srv.url,
@@ -339,13 +326,11 @@ func timeRun(nice int, bin string, srv *server, args ...string) (result, error) 
 		return result{}, err
 	}
 	// The child's rusage counts the parent's pages at fork time, so read
-	// its own high-water mark from /proc while it runs; not while the rate
-	// is measured (clients niced): the polling would disturb the server's
-	// timestamps.
+	// its own high-water mark from /proc while it runs.
 	var hwm atomic.Int64
 	stop := make(chan struct{})
 	go func() {
-		if nice != 0 {
+		if !watchRSS {
 			return
 		}
 		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)

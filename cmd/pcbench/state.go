@@ -26,7 +26,7 @@ func stateBench(bin, dir string, srv *server, small, large, workers int) error {
 	run := func(args ...string) (result, error) {
 		all := append([]string{"run", "--rate", "0", "--workers", strconv.Itoa(workers), "--quiet",
 			"--out", in + ".res", "--failed", in + ".fail"}, args...)
-		return timeRun(0, bin, srv, append(all, in)...)
+		return timeRun(false, bin, srv, append(all, in)...)
 	}
 	// Plain and first --state runs alternate, the machine being shared and
 	// noisy; the medians are compared.
@@ -74,16 +74,16 @@ func stateBench(bin, dir string, srv *server, small, large, workers int) error {
 			return err
 		}
 		size := fileSize(sf)
-		dry, err := timeRun(0, bin, nil, "run", "--dry-run", "--state", sf, rows)
+		dry, err := timeRun(true, bin, nil, "run", "--dry-run", "--state", sf, rows)
 		if err != nil {
 			return err
 		}
-		unchanged, err := timeRun(0, bin, srv, "run", "--rate", "0", "--quiet", "--state", sf,
+		unchanged, err := timeRun(true, bin, srv, "run", "--rate", "0", "--quiet", "--state", sf,
 			"--out", rows+".res", "--failed", rows+".fail", rows)
 		if err != nil {
 			return err
 		}
-		plainDry, err := timeRun(0, bin, nil, "run", "--dry-run", rows)
+		plainDry, err := timeRun(true, bin, nil, "run", "--dry-run", rows)
 		if err != nil {
 			return err
 		}
