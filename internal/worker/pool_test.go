@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -257,5 +259,109 @@ func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
 	}
 	if n := em.Stats().Requests; n != 1 {
 		t.Errorf("%d requests sent, want 1: nothing after the first result failed to record", n)
+	}
+}
+
+// TestRunPacedAccountsEverySend runs a paced pool whose requests are cut
+// off before and after they are written, and checks that every attempt the
+// pacer let start was accounted for: none is left counted as being
+// written, which would shrink the window for good and, once rate + burst
+// of them leaked, stop the pool.
+func TestRunPacedAccountsEverySend(t *testing.T) {
+	em, c := setup(t, emulator.Faults{RateDropBefore: 0.2, RateDropAfter: 0.1, Rate5xx: 0.1})
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	const rate = 50
+	pacer := NewPacer(rate, 1).WithClock(clk.Now, clk.sleep)
+	p := New(c, Options{Workers: 8, Retries: 30, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
+	const n = 200
+	tasks := make(chan Task, n)
+	for i := range n {
+		tasks <- task(i+1, csvsource.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "100500"})
+	}
+	close(tasks)
+	var mu sync.Mutex
+	attempts, ok := 0, 0
+	err := p.Run(context.Background(), Tasks(tasks), func(r Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		attempts += r.Attempts
+		if r.Status == StatusOK {
+			ok++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != n || em.SegmentSize("100500") != n {
+		t.Fatalf("%d of %d rows ok, %d in the segment", ok, n, em.SegmentSize("100500"))
+	}
+	if attempts <= n {
+		t.Fatal("no attempt failed: the faults did not fire")
+	}
+	pacer.slot.Lock()
+	writing := pacer.win.writing
+	pacer.slot.Unlock()
+	if writing != 0 {
+		t.Errorf("%d attempts still counted as being written after the run", writing)
+	}
+	// Retries are paced too: the attempts took at least their share of time.
+	if min := time.Duration(attempts-1) * time.Second / rate; clk.Now().Sub(time.Unix(0, 0)) < min*99/100 {
+		t.Errorf("%d attempts at %d/s took %v of the pacer's clock, want at least %v", attempts, rate, clk.Now().Sub(time.Unix(0, 0)), min)
+	}
+}
+
+// TestRunPacedAccountsUnsentRequests: attempts whose request is never
+// written (nothing listens: the dial fails) are accounted for when they
+// end.
+func TestRunPacedAccountsUnsentRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	c, err := api.NewClient(url, api.Credentials{ShopID: "s", ShopSecret: "x"}, api.WithHTTPClient(api.NewHTTPClient(4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	pacer := NewPacer(2, 1).WithClock(clk.Now, clk.sleep) // a window of 3: fewer than the workers
+	p := New(c, Options{Workers: 4, Retries: 2, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
+	const n = 10
+	tasks := make(chan Task, n)
+	for i := range n {
+		tasks <- task(i+1, csvsource.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "1"})
+	}
+	close(tasks)
+	failed := 0
+	var mu sync.Mutex
+	done := make(chan error, 1)
+	go func() {
+		done <- p.Run(context.Background(), Tasks(tasks), func(r Result) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Status == StatusFailed && r.Attempts == 3 && r.Error == "connection refused" {
+				failed++
+			}
+			return nil
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second): // the run takes milliseconds
+		t.Fatal("the pool stalled: attempts that ended unsent still fill the pacer's window")
+	}
+	if failed != n {
+		t.Errorf("%d of %d rows failed with 3 attempts refused", failed, n)
+	}
+	pacer.slot.Lock()
+	writing := pacer.win.writing
+	pacer.slot.Unlock()
+	if writing != 0 {
+		t.Errorf("%d attempts still counted as being written after the run", writing)
 	}
 }
