@@ -45,6 +45,7 @@ type Client struct {
 	userAgent string
 	now       func() time.Time
 	auth      *auth // Format keeps it out of any printing of a Client
+	fixed     fixedParts
 }
 
 // Format prints the client as "api.Client(BASE URL)" for every verb. Without
@@ -167,6 +168,7 @@ func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, erro
 	for _, opt := range opts {
 		opt(c)
 	}
+	c.fixed = c.newFixedParts()
 	return c, nil
 }
 

@@ -357,3 +357,41 @@ func TestWithHTTPClient_noRedirects(t *testing.T) {
 		t.Error("the caller's http.Client was changed")
 	}
 }
+
+// TestBuiltRequestsAreTheCallersToChange: a request from a builder has a
+// header and URL of its own, so changing them changes no other request,
+// while the calls' own requests share the parts that never change.
+func TestBuiltRequestsAreTheCallersToChange(t *testing.T) {
+	client, mux, _ := setup(t)
+	var got []*http.Request
+	mux.HandleFunc("/segments/add", func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r)
+		success(w, r)
+	})
+	ctx := context.Background()
+	req, err := client.AddToSegmentRequest(ctx, Contact{Email: "a@example.com"}, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("User-Agent", "changed")
+	req.Header.Set("X-Extra", "1")
+	req.URL.Path = "/elsewhere"
+	for range 2 {
+		if _, err := client.AddToSegment(ctx, Contact{Email: "b@example.com"}, "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("the server saw %d requests to /segments/add, want 2", len(got))
+	}
+	for _, r := range got {
+		testCommonHeaders(t, r)
+		testNoHeader(t, r, "X-Extra")
+	}
+
+	a, _ := client.addToSegmentRequest(ctx, Contact{Email: "a@example.com"}, "1", true)
+	b, _ := client.addToSegmentRequest(ctx, Contact{Email: "b@example.com"}, "1", true)
+	if reflect.ValueOf(a.Header).UnsafePointer() != reflect.ValueOf(b.Header).UnsafePointer() || a.URL != b.URL {
+		t.Error("two requests the client sends itself do not share their header and URL")
+	}
+}

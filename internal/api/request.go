@@ -99,6 +99,14 @@ func withCredentials(v url.Values, creds Credentials) url.Values {
 // body can be read again through GetBody.
 // NewRequest sends nothing: see Do, and Describe for a dry run.
 func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, body RequestBody) (*http.Request, error) {
+	return c.newRequest(ctx, method, path, query, body, false)
+}
+
+// newRequest is NewRequest. A request the client sends at once (shared)
+// gets the header and URL every such request shares (see fixedParts)
+// instead of copies of its own: net/http reads a request's header and URL
+// and never changes them, while a caller of NewRequest may.
+func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body RequestBody, shared bool) (*http.Request, error) {
 	if !strings.HasPrefix(path, "/") {
 		return nil, fmt.Errorf("api: path %q does not start with /", path)
 	}
@@ -106,25 +114,64 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, query url.
 	if body == nil {
 		query = withCredentials(query, creds)
 	}
-	// The URL is the client's parsed base with the path appended, not a
-	// string parsed again for every request.
-	u := c.baseURL
-	u.Path += path
-	if len(query) > 0 {
-		u.RawQuery = query.Encode()
+	var u *url.URL
+	if shared && len(query) == 0 {
+		u = c.fixed.urls[path]
+	}
+	if u == nil {
+		// The client's parsed base with the path appended, not a string
+		// parsed again for every request.
+		cp := c.baseURL
+		cp.Path += path
+		if len(query) > 0 {
+			cp.RawQuery = query.Encode()
+		}
+		u = &cp
 	}
 	var rd io.Reader
+	contentType := ""
 	if body != nil {
 		rd = bytes.NewReader(body.Encode(creds))
+		contentType = body.ContentType()
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "", rd)
 	if err != nil {
 		return nil, fmt.Errorf("api: building request: %w", err)
 	}
-	req.URL, req.Host = &u, u.Host
+	req.URL, req.Host = u, u.Host
+	if h := c.fixed.headers[contentType]; shared && h != nil {
+		req.Header = h
+		return req, nil
+	}
 	req.Header["User-Agent"] = []string{c.userAgent}
-	if body != nil {
-		req.Header["Content-Type"] = []string{body.ContentType()}
+	if contentType != "" {
+		req.Header["Content-Type"] = []string{contentType}
 	}
 	return req, nil
+}
+
+// fixedParts are the parts of a request that are the same for every
+// request of a kind, built once per client and shared by the requests it
+// sends itself: the header of each kind of body ("" for none), and the URL
+// of each of the API's paths without a query.
+type fixedParts struct {
+	headers map[string]http.Header
+	urls    map[string]*url.URL
+}
+
+func (c *Client) newFixedParts() fixedParts {
+	f := fixedParts{headers: map[string]http.Header{}, urls: map[string]*url.URL{}}
+	for _, ct := range []string{"", contentTypeJSON, contentTypeForm} {
+		h := http.Header{"User-Agent": {c.userAgent}}
+		if ct != "" {
+			h["Content-Type"] = []string{ct}
+		}
+		f.headers[ct] = h
+	}
+	for _, p := range []string{pathSegmentsAdd, pathSegmentsRemove, pathSegmentsGet, pathSubscriptionsManage, pathSubscriptionsCallback} {
+		u := c.baseURL
+		u.Path += p
+		f.urls[p] = &u
+	}
+	return f
 }
