@@ -103,7 +103,7 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 
 // throughputRounds is how many times each side of the throughput
 // comparison runs (-rounds).
-var throughputRounds = 5
+var throughputRounds = 7
 
 // against is a second pcsync binary timed in the throughput rounds
 // (-against), to compare two builds under the same noise.
