@@ -2,13 +2,12 @@ package csvsource
 
 import (
 	"encoding/csv"
-	"errors"
 	"io"
+
+	"github.com/gocarina/gocsv"
 )
 
-// errOneBatch is returned by decoder.GetCSVRow: gocsv is handed whole
-// batches (GetCSVRows), never asked for a row at a time.
-var errOneBatch = errors.New("csvsource: the decoder hands gocsv a batch at a time")
+var _ gocsv.Decoder = (*decoder)(nil)
 
 // decoder reads the input a batch of records at a time and is the
 // gocsv.Decoder that gocsv.UnmarshalDecoder turns each batch into Records
@@ -103,9 +102,4 @@ func (d *decoder) read() (int, error) {
 // GetCSVRows returns the batch read last, header first, for gocsv.
 func (d *decoder) GetCSVRows() ([][]string, error) {
 	return d.rows, nil
-}
-
-// GetCSVRow is part of gocsv.SimpleDecoder, which decoder does not serve.
-func (d *decoder) GetCSVRow() ([]string, error) {
-	return nil, errOneBatch
 }
