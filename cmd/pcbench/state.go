@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/state"
@@ -107,7 +106,7 @@ func buildState(path string, n int) error {
 	}
 	r := st.Run("")
 	for i := range n {
-		rec := csvsource.Record{Email: "user" + strconv.Itoa(i) + "@example.com", Action: "segments/add", SegmentID: "100500"}
+		rec := job.Record{Email: "user" + strconv.Itoa(i) + "@example.com", Action: "segments/add", SegmentID: "100500"}
 		j, err := job.Build(&rec, job.Defaults{})
 		if err != nil {
 			return err

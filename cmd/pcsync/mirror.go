@@ -12,7 +12,6 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/keysort"
-	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/state"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -93,10 +92,10 @@ func planMirror(ctx context.Context, path string, h csvsource.Header, d job.Defa
 
 // mirrorRow adds the contact keys of one row to keys, or refuses a valid
 // row that does not add to the mirrored segment.
-func mirrorRow(keys *keysort.Sorter, row *csvsource.Row, d job.Defaults, seg api.SegmentID) error {
+func mirrorRow(keys *keysort.Sorter, row *job.Row, d job.Defaults, seg api.SegmentID) error {
 	j, err := job.Build(&row.Record, d)
 	if err != nil {
-		if k := shard.Key(row.Record.Email, row.Record.Phone); k != "" {
+		if k := job.ContactKey(row.Record.Email, row.Record.Phone); k != "" {
 			return keys.Add(k)
 		}
 		return nil
@@ -109,12 +108,12 @@ func mirrorRow(keys *keysort.Sorter, row *csvsource.Row, d job.Defaults, seg api
 		return usagef(fmt.Sprintf("row %d (line %d): segment_id %q: --mirror --segment-id %s takes rows of that segment only; nothing was sent",
 			row.Index, row.Line, row.Record.SegmentID, seg))
 	}
-	if err := keys.Add(shard.Key(j.Contact.Email, j.Contact.Phone)); err != nil {
+	if err := keys.Add(job.ContactKey(j.Contact.Email, j.Contact.Phone)); err != nil {
 		return err
 	}
 	if j.Contact.Email != "" && j.Contact.Phone != "" {
 		// The contact may have been added by its phone alone.
-		return keys.Add(shard.Key("", j.Contact.Phone))
+		return keys.Add(job.ContactKey("", j.Contact.Phone))
 	}
 	return nil
 }
@@ -141,7 +140,7 @@ func (m *mirrorPlan) close() {
 }
 
 // feed returns the removals as tasks. A removal's row is not an input row
-// (its Index is 0): its cells are the contact's email and phone, and the
+// (its Origin is job.OriginMirror): its cells are the contact's email and phone, and the
 // action and segment_id when the input has such columns.
 func (m *mirrorPlan) feed(h csvsource.Header) worker.Feed {
 	return &removalFeed{m: m, r: bufio.NewReader(m.list), n: len(h.Names),
@@ -156,13 +155,13 @@ type removalFeed struct {
 	email, phone, action, segment int
 }
 
-func (f *removalFeed) Next() (worker.Task, error) {
+func (f *removalFeed) Next() (job.Task, error) {
 	line, err := f.r.ReadString('\n')
 	if err == io.EOF && line == "" {
-		return worker.Task{}, io.EOF
+		return job.Task{}, io.EOF
 	}
 	if err != nil {
-		return worker.Task{}, fmt.Errorf("--mirror: reading the contacts to remove: %w", err)
+		return job.Task{}, fmt.Errorf("--mirror: reading the contacts to remove: %w", err)
 	}
 	email, phone, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\x00")
 	fields := make([]string, f.n)
@@ -175,8 +174,8 @@ func (f *removalFeed) Next() (worker.Task, error) {
 	set(f.phone, phone)
 	set(f.action, string(job.SegmentsRemove))
 	set(f.segment, string(f.m.segment))
-	return worker.Task{
-		Row: csvsource.Row{Fields: fields},
+	return job.Task{
+		Row: job.Row{Fields: fields, Origin: job.OriginMirror},
 		Job: job.Job{Action: job.SegmentsRemove, Contact: api.Contact{Email: email, Phone: phone}, SegmentID: f.m.segment},
 	}, nil
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // How often progress is shown: a log line every defaultProgressEvery (or
@@ -28,7 +28,7 @@ const (
 // ended with each status. *runner.Tally is one, safe to read while the run
 // writes it.
 type progressCounts interface {
-	Status(worker.Status) int64
+	Status(job.Status) int64
 }
 
 // progressSeams lets tests drive progress; the zero value is the real
@@ -122,19 +122,19 @@ type figures struct {
 // it was, and the rate is of rows dealt with.
 func readFigures(c progressCounts, total int64, elapsed time.Duration) figures {
 	f := figures{total: total, elapsed: elapsed}
-	for _, s := range worker.Statuses {
+	for _, s := range job.Statuses {
 		n := c.Status(s)
-		if s == worker.StatusSkipped {
+		if s == job.StatusSkipped {
 			f.skipped = n
 			continue
 		}
 		f.done += n
 		switch s {
-		case worker.StatusOK:
+		case job.StatusOK:
 			f.ok = n
-		case worker.StatusFailed:
+		case job.StatusFailed:
 			f.failed = n
-		case worker.StatusInvalid:
+		case job.StatusInvalid:
 			f.invalid = n
 		}
 	}

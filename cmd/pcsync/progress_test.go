@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/emulator"
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // pcsyncWith runs the command in-process like pcsync, with progress driven
@@ -326,9 +326,9 @@ func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
 }
 
 // counts is a fixed reading of a run, by status.
-type counts map[worker.Status]int64
+type counts map[job.Status]int64
 
-func (c counts) Status(s worker.Status) int64 { return c[s] }
+func (c counts) Status(s job.Status) int64 { return c[s] }
 
 func TestProgressFigures(t *testing.T) {
 	tests := []struct {
@@ -340,15 +340,15 @@ func TestProgressFigures(t *testing.T) {
 	}{
 		{"nothing yet", counts{}, 100, 0,
 			"done=0 total=100 ok=0 failed=0 invalid=0 rows_per_s=0 elapsed=0s"},
-		{"a quarter at 10 rows/s", counts{worker.StatusOK: 20, worker.StatusFailed: 3, worker.StatusInvalid: 2}, 100, 2500 * time.Millisecond,
+		{"a quarter at 10 rows/s", counts{job.StatusOK: 20, job.StatusFailed: 3, job.StatusInvalid: 2}, 100, 2500 * time.Millisecond,
 			"done=25 total=100 ok=20 failed=3 invalid=2 rows_per_s=10 eta=8s elapsed=2.5s"},
-		{"eta rounds up", counts{worker.StatusOK: 3}, 4, 2 * time.Second,
+		{"eta rounds up", counts{job.StatusOK: 3}, 4, 2 * time.Second,
 			"done=3 total=4 ok=3 failed=0 invalid=0 rows_per_s=1.5 eta=1s elapsed=2s"},
-		{"duplicates are done", counts{worker.StatusOK: 1, worker.StatusDuplicate: 5}, 6, time.Minute,
+		{"duplicates are done", counts{job.StatusOK: 1, job.StatusDuplicate: 5}, 6, time.Minute,
 			"done=6 total=6 ok=1 failed=0 invalid=0 rows_per_s=0.1 eta=0s elapsed=1m0s"},
-		{"skipped rows are not done", counts{worker.StatusOK: 30, worker.StatusSkipped: 70}, 100, 3 * time.Second,
+		{"skipped rows are not done", counts{job.StatusOK: 30, job.StatusSkipped: 70}, 100, 3 * time.Second,
 			"done=30 total=100 ok=30 failed=0 invalid=0 skipped=70 rows_per_s=10 eta=7s elapsed=3s"},
-		{"total unknown", counts{worker.StatusOK: 9}, -1, 3 * time.Second,
+		{"total unknown", counts{job.StatusOK: 9}, -1, 3 * time.Second,
 			"done=9 ok=9 failed=0 invalid=0 rows_per_s=3 elapsed=3s"},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,6 @@ import (
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/summary"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // resultsFile is what reading a results file found besides its counts.
@@ -99,7 +98,7 @@ func countRecord(rec []string, col map[string]int, actionCol int, sum *summary.S
 	} else if n, err := strconv.Atoi(v); err != nil || n < 1 {
 		return fmt.Errorf("column %s: %q is not a row number", results.ColRow, rec[col[results.ColRow]])
 	}
-	st, ok := worker.ParseStatus(rec[col[results.ColStatus]])
+	st, ok := job.ParseStatus(rec[col[results.ColStatus]])
 	if !ok {
 		return fmt.Errorf("column %s: %q is not a status pcsync writes (%s)", results.ColStatus, rec[col[results.ColStatus]], statusList())
 	}
@@ -122,8 +121,8 @@ func countRecord(rec []string, col map[string]int, actionCol int, sum *summary.S
 }
 
 func statusList() string {
-	names := make([]string, len(worker.Statuses))
-	for i, s := range worker.Statuses {
+	names := make([]string, len(job.Statuses))
+	for i, s := range job.Statuses {
 		names[i] = s.String()
 	}
 	return strings.Join(names, ", ")

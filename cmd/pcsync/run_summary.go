@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
@@ -20,12 +21,12 @@ type summarySink struct {
 	removalsNotDone int64 // --mirror's removals that did not end ok
 }
 
-func (s *summarySink) Write(r *worker.Result) error {
+func (s *summarySink) Write(r *job.Result) error {
 	if err := s.Sink.Write(r); err != nil {
 		return err
 	}
 	s.sum.Add(r)
-	if r.Row.Index == 0 && !r.Status.Done() {
+	if !r.Row.FromInput() && !r.Status.Done() {
 		s.removalsNotDone++
 	}
 	return nil

@@ -5,8 +5,8 @@ import (
 	"io"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/resume"
-	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
 )
 
@@ -49,16 +49,16 @@ func (a *app) noteShard(o *runOptions, all, mine int) {
 
 // shardRows returns the rows of src this run processes: with --shard, only
 // the shard's, numbered as in the input.
-func shardRows(src *csvsource.Source, o *runOptions) runner.RowSource {
+func shardRows(src *csvsource.Source, o *runOptions) job.Rows {
 	return shard.Filter(src, src.Header(), shard.Spec(o.Shard), nil)
 }
 
 // resumeRows is shardRows for checking an earlier run's results: it also
 // refuses results that record as done a row of another shard, which means
 // they were written by a run of another --shard (or none).
-func resumeRows(src *csvsource.Source, o *runOptions, st *resume.State) shard.Rows {
+func resumeRows(src *csvsource.Source, o *runOptions, st *resume.State) job.Rows {
 	spec := shard.Spec(o.Shard)
-	return shard.Filter(src, src.Header(), spec, func(row csvsource.Row) error {
+	return shard.Filter(src, src.Header(), spec, func(row job.Row) error {
 		if !st.Done(row.Index) {
 			return nil
 		}

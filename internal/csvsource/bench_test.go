@@ -1,6 +1,8 @@
 package csvsource
 
 import (
+	"github.com/pcsync/pcsync/internal/job"
+
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -62,7 +64,7 @@ func BenchmarkGocsvBaseline(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		ch := make(chan Record, rowBuffer)
+		ch := make(chan job.Record, rowBuffer)
 		errc := make(chan error, 1)
 		go func() {
 			errc <- gocsv.UnmarshalDecoderToChan(gocsv.NewSimpleDecoderFromCSVReader(csv.NewReader(bytes.NewReader(data))), ch)

@@ -2,10 +2,10 @@
 // contacts with one action per row, as exported by Excel, dumped by a CRM or
 // edited by hand, possibly with millions of rows.
 //
-// [Open] reads and checks the header, then [Source.Next] returns one [Row]
+// [Open] reads and checks the header, then [Source.Next] returns one [job.Row]
 // at a time. Rows are decoded by github.com/gocarina/gocsv from a
 // normalized header, so "Segment ID", "segment-id" and " SEGMENT_ID" all
-// fill [Record.SegmentID], while [Row.Fields] keeps every column verbatim
+// fill [job.Record.SegmentID], while [job.Row.Fields] keeps every column verbatim
 // for writing back out. The file is never loaded whole.
 //
 // [Scan] is a fast structural pass over the same input: it counts the rows

@@ -39,7 +39,7 @@ func (h Header) Index(key string) int {
 func (h Header) Has(key string) bool { return h.Index(key) >= 0 }
 
 // normalizeKey turns a header name into the key gocsv matches against
-// Record's tags: surrounding white space and byte order marks trimmed, lower
+// job.Record's tags: surrounding white space and byte order marks trimmed, lower
 // case, and every inner white space or '-' turned into '_'.
 func normalizeKey(name string) string {
 	name = strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })

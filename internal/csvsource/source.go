@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // rowBuffer is how many records a batch holds: read, then decoded by gocsv
@@ -15,23 +17,15 @@ type Options struct {
 	Comma rune // 0 = detect from the header line: the most frequent of ',', ';', '\t' outside quotes (ties and none → ',')
 }
 
-// Row is one data record of the input.
-type Row struct {
-	Index  int      // 1-based index of the data record, header not counted
-	Line   int      // 1-based physical line on which the record starts (quoted fields may span lines)
-	Record Record   // the known columns, decoded by gocsv
-	Fields []string // the record's fields verbatim, in file column order (never reused or overwritten)
-}
-
 // Source streams the rows of a CSV input. Next reads and decodes them a
 // batch at a time (rowBuffer records), with gocsv, on the caller's
 // goroutine. A Source is not safe for concurrent use.
 type Source struct {
 	header Header
 	dec    *decoder
-	recs   []Record // gocsv's output for the batch, reused
+	recs   []job.Record // gocsv's output for the batch, reused
 
-	batch []Row // rows of the batch not yet returned, from head
+	batch []job.Row // rows of the batch not yet returned, from head
 	head  int
 	index int
 	err   error // returned by every later Next
@@ -44,7 +38,7 @@ type Source struct {
 // input (ErrEmpty), a header that is not valid CSV, a known column named
 // twice such as "Email" and "email " (ErrDuplicateColumn), UTF-16 text
 // (ErrUTF16), lines ended by a lone carriage return (ErrBareCR). Header
-// names may be empty or repeated for columns Record does not know. An
+// names may be empty or repeated for columns job.Record does not know. An
 // invalid Options.Comma is a plain error.
 func Open(r io.Reader, opts Options) (*Source, error) {
 	return open(r, opts, rowBuffer)
@@ -61,8 +55,8 @@ func open(r io.Reader, opts Options, batch int) (*Source, error) {
 	return &Source{
 		header: h,
 		dec:    newDecoder(cr, h, batch),
-		recs:   make([]Record, batch),
-		batch:  make([]Row, 0, batch),
+		recs:   make([]job.Record, batch),
+		batch:  make([]job.Row, 0, batch),
 	}, nil
 }
 
@@ -75,19 +69,19 @@ func (s *Source) Header() Header { return s.header }
 // whose number of fields differs from the header's (csv.ErrFieldCount), or
 // a failure to read. After an error other than io.EOF, Next keeps returning
 // it. After Close, Next returns ErrClosed.
-func (s *Source) Next() (Row, error) {
+func (s *Source) Next() (job.Row, error) {
 	if s.head < len(s.batch) {
 		r := s.batch[s.head]
-		s.batch[s.head] = Row{} // the caller owns it now
+		s.batch[s.head] = job.Row{} // the caller owns it now
 		s.head++
 		return r, nil
 	}
 	if s.err != nil {
-		return Row{}, s.err
+		return job.Row{}, s.err
 	}
 	if err := s.fill(); err != nil {
 		s.err = err
-		return Row{}, err
+		return job.Row{}, err
 	}
 	return s.Next()
 }
@@ -106,7 +100,7 @@ func (s *Source) fill() error {
 	}
 	for k := range recs {
 		s.index++
-		s.batch = append(s.batch, Row{Index: s.index, Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
+		s.batch = append(s.batch, job.Row{Index: s.index, Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package csvsource
 
 import (
+	"github.com/pcsync/pcsync/internal/job"
+
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,14 +15,14 @@ import (
 
 // readAll opens in and returns its header, every row and the error that
 // ended them (nil for io.EOF).
-func readAll(t *testing.T, in string, opts Options) (Header, []Row, error) {
+func readAll(t *testing.T, in string, opts Options) (Header, []job.Row, error) {
 	t.Helper()
 	s, err := Open(strings.NewReader(in), opts)
 	if err != nil {
 		return Header{}, nil, err
 	}
 	defer s.Close()
-	var rows []Row
+	var rows []job.Row
 	for {
 		row, err := s.Next()
 		if err == io.EOF {
@@ -40,30 +42,30 @@ func TestSourceDecodes(t *testing.T) {
 		in     string
 		opts   Options
 		header Header
-		rows   []Row
+		rows   []job.Row
 	}{
 		{
 			name:   "excel semicolon export with BOM and CRLF",
 			in:     "\ufeffEmail;Action;Segment_ID\r\nann@example.com;segments/add;12\r\nbob@example.com;segments/remove;13\r\n",
 			header: Header{Names: []string{"Email", "Action", "Segment_ID"}, Keys: []string{"email", "action", "segment_id"}, Comma: ';'},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "ann@example.com", Action: "segments/add", SegmentID: "12"}, Fields: []string{"ann@example.com", "segments/add", "12"}},
-				{Index: 2, Line: 3, Record: Record{Email: "bob@example.com", Action: "segments/remove", SegmentID: "13"}, Fields: []string{"bob@example.com", "segments/remove", "13"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Action: "segments/add", SegmentID: "12"}, Fields: []string{"ann@example.com", "segments/add", "12"}},
+				{Index: 2, Line: 3, Record: job.Record{Email: "bob@example.com", Action: "segments/remove", SegmentID: "13"}, Fields: []string{"bob@example.com", "segments/remove", "13"}},
 			},
 		},
 		{
 			name:   "tab delimited",
 			in:     "email\tphone\taction\nann@example.com\t+7 900 000-00-00\tsubscriptions/manage\n",
 			header: Header{Names: []string{"email", "phone", "action"}, Keys: []string{"email", "phone", "action"}, Comma: '\t'},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "ann@example.com", Phone: "+7 900 000-00-00", Action: "subscriptions/manage"}, Fields: []string{"ann@example.com", "+7 900 000-00-00", "subscriptions/manage"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Phone: "+7 900 000-00-00", Action: "subscriptions/manage"}, Fields: []string{"ann@example.com", "+7 900 000-00-00", "subscriptions/manage"}},
 			},
 		},
 		{
 			name:   "detected semicolon outnumbering commas",
 			in:     "email,action,note;a;b;c\nann@example.com,add,x;1;2;3\n",
 			header: Header{Names: []string{"email,action,note", "a", "b", "c"}, Keys: []string{"email,action,note", "a", "b", "c"}, Comma: ';'},
-			rows: []Row{
+			rows: []job.Row{
 				{Index: 1, Line: 2, Fields: []string{"ann@example.com,add,x", "1", "2", "3"}},
 			},
 		},
@@ -72,8 +74,8 @@ func TestSourceDecodes(t *testing.T) {
 			in:     "email,action,note;a;b;c\nann@example.com,add,x;1;2;3\n",
 			opts:   Options{Comma: ','},
 			header: Header{Names: []string{"email", "action", "note;a;b;c"}, Keys: []string{"email", "action", "note;a;b;c"}, Comma: ','},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"ann@example.com", "add", "x;1;2;3"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"ann@example.com", "add", "x;1;2;3"}},
 			},
 		},
 		{
@@ -84,9 +86,9 @@ func TestSourceDecodes(t *testing.T) {
 				Keys:  KnownKeys,
 				Comma: ',',
 			},
-			rows: []Row{{
+			rows: []job.Row{{
 				Index: 1, Line: 2,
-				Record: Record{Email: "a", Phone: "b", Action: "c", SegmentID: "d", Event: "e", EmailBulk: "f", EmailChain: "g", EmailTransactional: "h", SMSBulk: "i", SMSChain: "j", SMSTransactional: "k"},
+				Record: job.Record{Email: "a", Phone: "b", Action: "c", SegmentID: "d", Event: "e", EmailBulk: "f", EmailChain: "g", EmailTransactional: "h", SMSBulk: "i", SMSChain: "j", SMSTransactional: "k"},
 				Fields: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"},
 			}},
 		},
@@ -94,15 +96,15 @@ func TestSourceDecodes(t *testing.T) {
 			name:   "unknown, empty and repeated unknown columns kept in fields",
 			in:     "id,Email,,Notes,notes,action\n7,ann@example.com,,n1,n2,add\n",
 			header: Header{Names: []string{"id", "Email", "", "Notes", "notes", "action"}, Keys: []string{"id", "email", "", "notes", "notes", "action"}, Comma: ','},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"7", "ann@example.com", "", "n1", "n2", "add"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"7", "ann@example.com", "", "n1", "n2", "add"}},
 			},
 		},
 		{
 			name:   "no known column",
 			in:     "a,b\n1,2\n",
 			header: Header{Names: []string{"a", "b"}, Keys: []string{"a", "b"}, Comma: ','},
-			rows:   []Row{{Index: 1, Line: 2, Fields: []string{"1", "2"}}},
+			rows:   []job.Row{{Index: 1, Line: 2, Fields: []string{"1", "2"}}},
 		},
 		{
 			name: "quoted delimiters and newlines move the lines of later records",
@@ -112,45 +114,45 @@ func TestSourceDecodes(t *testing.T) {
 				"cy@example.com,\"\n\",get\n" +
 				"dan@example.com,plain,get\n",
 			header: Header{Names: []string{"email", "note", "action"}, Keys: []string{"email", "note", "action"}, Comma: ','},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"ann@example.com", "one, two\nthree\nfour", "add"}},
-				{Index: 2, Line: 5, Record: Record{Email: "bob@example.com", Action: "remove"}, Fields: []string{"bob@example.com", `say "hi"`, "remove"}},
-				{Index: 3, Line: 6, Record: Record{Email: "cy@example.com", Action: "get"}, Fields: []string{"cy@example.com", "\n", "get"}},
-				{Index: 4, Line: 8, Record: Record{Email: "dan@example.com", Action: "get"}, Fields: []string{"dan@example.com", "plain", "get"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Action: "add"}, Fields: []string{"ann@example.com", "one, two\nthree\nfour", "add"}},
+				{Index: 2, Line: 5, Record: job.Record{Email: "bob@example.com", Action: "remove"}, Fields: []string{"bob@example.com", `say "hi"`, "remove"}},
+				{Index: 3, Line: 6, Record: job.Record{Email: "cy@example.com", Action: "get"}, Fields: []string{"cy@example.com", "\n", "get"}},
+				{Index: 4, Line: 8, Record: job.Record{Email: "dan@example.com", Action: "get"}, Fields: []string{"dan@example.com", "plain", "get"}},
 			},
 		},
 		{
 			name:   "blank lines skipped but counted",
 			in:     "\n\r\nemail\n\nann@example.com\n\n\nbob@example.com",
 			header: Header{Names: []string{"email"}, Keys: []string{"email"}, Comma: ','},
-			rows: []Row{
-				{Index: 1, Line: 5, Record: Record{Email: "ann@example.com"}, Fields: []string{"ann@example.com"}},
-				{Index: 2, Line: 8, Record: Record{Email: "bob@example.com"}, Fields: []string{"bob@example.com"}},
+			rows: []job.Row{
+				{Index: 1, Line: 5, Record: job.Record{Email: "ann@example.com"}, Fields: []string{"ann@example.com"}},
+				{Index: 2, Line: 8, Record: job.Record{Email: "bob@example.com"}, Fields: []string{"bob@example.com"}},
 			},
 		},
 		{
 			name:   "values verbatim",
 			in:     "email,action\n  ann@example.com , Add \n\" bob \",\t\n",
 			header: Header{Names: []string{"email", "action"}, Keys: []string{"email", "action"}, Comma: ','},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "  ann@example.com ", Action: " Add "}, Fields: []string{"  ann@example.com ", " Add "}},
-				{Index: 2, Line: 3, Record: Record{Email: " bob ", Action: "\t"}, Fields: []string{" bob ", "\t"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "  ann@example.com ", Action: " Add "}, Fields: []string{"  ann@example.com ", " Add "}},
+				{Index: 2, Line: 3, Record: job.Record{Email: " bob ", Action: "\t"}, Fields: []string{" bob ", "\t"}},
 			},
 		},
 		{
 			name:   "quoted header spanning lines",
 			in:     "\"Segment\nID\";email\n1;ann@example.com\n",
 			header: Header{Names: []string{"Segment\nID", "email"}, Keys: []string{"segment_id", "email"}, Comma: ';'},
-			rows: []Row{
-				{Index: 1, Line: 3, Record: Record{SegmentID: "1", Email: "ann@example.com"}, Fields: []string{"1", "ann@example.com"}},
+			rows: []job.Row{
+				{Index: 1, Line: 3, Record: job.Record{SegmentID: "1", Email: "ann@example.com"}, Fields: []string{"1", "ann@example.com"}},
 			},
 		},
 		{
 			name:   "non-ASCII",
 			in:     "Имя;email\nАнна;анна@пример.рф\n",
 			header: Header{Names: []string{"Имя", "email"}, Keys: []string{"имя", "email"}, Comma: ';'},
-			rows: []Row{
-				{Index: 1, Line: 2, Record: Record{Email: "анна@пример.рф"}, Fields: []string{"Анна", "анна@пример.рф"}},
+			rows: []job.Row{
+				{Index: 1, Line: 2, Record: job.Record{Email: "анна@пример.рф"}, Fields: []string{"Анна", "анна@пример.рф"}},
 			},
 		},
 		{
@@ -474,7 +476,7 @@ func TestClose(t *testing.T) {
 	}
 }
 
-// TestPairing checks that every Row carries the record gocsv decoded from
+// TestPairing checks that every job.Row carries the record gocsv decoded from
 // its own fields and line, wherever batches end.
 func TestPairing(t *testing.T) {
 	t.Parallel()
@@ -482,7 +484,7 @@ func TestPairing(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("id;Email;note;ACTION;segment id\n")
 	line := 1
-	var want []Row
+	var want []job.Row
 	for i := range n {
 		line++
 		if i%11 == 0 {
@@ -499,10 +501,10 @@ func TestPairing(t *testing.T) {
 		}
 		email, action, seg := fmt.Sprintf("u%d@example.com", i), fmt.Sprintf("act%d", i), fmt.Sprint(i*10)
 		fmt.Fprintf(&b, "id%d;%s;%s;%s;%s\n", i, email, quoted, action, seg)
-		want = append(want, Row{
+		want = append(want, job.Row{
 			Index:  i + 1,
 			Line:   line,
-			Record: Record{Email: email, Action: action, SegmentID: seg},
+			Record: job.Record{Email: email, Action: action, SegmentID: seg},
 			Fields: []string{fmt.Sprint("id", i), email, note, action, seg},
 		})
 		line += lines - 1
@@ -517,7 +519,7 @@ func TestPairing(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			var got []Row
+			var got []job.Row
 			for {
 				row, err := s.Next()
 				if err == io.EOF {
@@ -544,7 +546,7 @@ func TestPairing(t *testing.T) {
 func TestKnownKeysMatchRecord(t *testing.T) {
 	t.Parallel()
 	var tags []string
-	rt := reflect.TypeFor[Record]()
+	rt := reflect.TypeFor[job.Record]()
 	for i := range rt.NumField() {
 		tags = append(tags, rt.Field(i).Tag.Get("csv"))
 	}

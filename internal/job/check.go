@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // checkEmail returns the trimmed email, or "" and ok=false after recording a
@@ -172,7 +171,7 @@ func parseFlag(v string) (*bool, bool) {
 	return nil, false
 }
 
-func checkSubscriptions(rec *csvsource.Record, p *Problems) api.Subscriptions {
+func checkSubscriptions(rec *Record, p *Problems) api.Subscriptions {
 	var s api.Subscriptions
 	flags := []struct {
 		column string

@@ -3,8 +3,6 @@ package job
 import (
 	"strings"
 	"testing"
-
-	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // FuzzBuild checks that validation never panics and that whatever it lets
@@ -16,7 +14,7 @@ func FuzzBuild(f *testing.F) {
 	f.Add("a@b.co", "123", "subscriptions/callback", "", "hard_bounced", "", "")
 	f.Add("x@", "abc", "segments/remove", " ", "", "", "")
 	f.Fuzz(func(t *testing.T, email, phone, action, segment, event, bulk, sms string) {
-		rec := csvsource.Record{Email: email, Phone: phone, Action: action, SegmentID: segment, Event: event, EmailBulk: bulk, SMSBulk: sms}
+		rec := Record{Email: email, Phone: phone, Action: action, SegmentID: segment, Event: event, EmailBulk: bulk, SMSBulk: sms}
 		j, err := Build(&rec, Defaults{})
 		if err != nil {
 			if err.Error() == "" {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // Job is one validated row: the call to make and its parameters, normalized
@@ -26,7 +25,7 @@ type Defaults struct {
 
 // Build validates rec and returns the job it describes. A row that cannot be
 // sent as it is gets a Problems error naming every column at fault.
-func Build(rec *csvsource.Record, d Defaults) (Job, error) {
+func Build(rec *Record, d Defaults) (Job, error) {
 	var j Job
 	var p Problems
 

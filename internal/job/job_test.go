@@ -6,27 +6,26 @@ import (
 	"testing"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 func TestBuildValid(t *testing.T) {
 	tests := []struct {
 		name string
-		rec  csvsource.Record
+		rec  Record
 		def  Defaults
 		want Job
 	}{
-		{"add by email", csvsource.Record{Email: " ada@example.com ", Action: "segments/add", SegmentID: "100500"}, Defaults{},
+		{"add by email", Record{Email: " ada@example.com ", Action: "segments/add", SegmentID: "100500"}, Defaults{},
 			Job{Action: SegmentsAdd, Contact: api.Contact{Email: "ada@example.com"}, SegmentID: "100500"}},
-		{"add by phone, formatting stripped", csvsource.Record{Phone: "+44 (7700) 900-123", Action: "Segments/Add", SegmentID: "s-1"}, Defaults{},
+		{"add by phone, formatting stripped", Record{Phone: "+44 (7700) 900-123", Action: "Segments/Add", SegmentID: "s-1"}, Defaults{},
 			Job{Action: SegmentsAdd, Contact: api.Contact{Phone: "+447700900123"}, SegmentID: "s-1"}},
-		{"defaults fill empty cells", csvsource.Record{Email: "a@b.co"}, Defaults{Action: SegmentsRemove, SegmentID: "7"},
+		{"defaults fill empty cells", Record{Email: "a@b.co"}, Defaults{Action: SegmentsRemove, SegmentID: "7"},
 			Job{Action: SegmentsRemove, Contact: api.Contact{Email: "a@b.co"}, SegmentID: "7"}},
-		{"cell beats default", csvsource.Record{Email: "a@b.co", Action: "segments/get", SegmentID: "9"}, Defaults{Action: SegmentsAdd, SegmentID: "7"},
+		{"cell beats default", Record{Email: "a@b.co", Action: "segments/get", SegmentID: "9"}, Defaults{Action: SegmentsAdd, SegmentID: "7"},
 			Job{Action: SegmentsGet, Contact: api.Contact{Email: "a@b.co"}}},
-		{"leading slash in action", csvsource.Record{Email: "a@b.co", Action: "/segments/get"}, Defaults{},
+		{"leading slash in action", Record{Email: "a@b.co", Action: "/segments/get"}, Defaults{},
 			Job{Action: SegmentsGet, Contact: api.Contact{Email: "a@b.co"}}},
-		{"callback keeps only the email", csvsource.Record{Email: "a@b.co", Phone: "123456", Action: "subscriptions/callback", Event: " Hard_Bounced"}, Defaults{},
+		{"callback keeps only the email", Record{Email: "a@b.co", Phone: "123456", Action: "subscriptions/callback", Event: " Hard_Bounced"}, Defaults{},
 			Job{Action: SubscriptionsCallback, Contact: api.Contact{Email: "a@b.co"}, Event: api.EventHardBounced}},
 	}
 	for _, tt := range tests {
@@ -43,7 +42,7 @@ func TestBuildValid(t *testing.T) {
 }
 
 func TestBuildSubscriptionFlags(t *testing.T) {
-	rec := csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage",
+	rec := Record{Email: "a@b.co", Action: "subscriptions/manage",
 		EmailBulk: "TRUE", EmailChain: "0", EmailTransactional: "yes", SMSBulk: "No", SMSChain: " 1 "}
 	j, err := Build(&rec, Defaults{})
 	if err != nil {
@@ -65,33 +64,33 @@ func TestBuildSubscriptionFlags(t *testing.T) {
 func TestBuildInvalid(t *testing.T) {
 	tests := []struct {
 		name    string
-		rec     csvsource.Record
+		rec     Record
 		def     Defaults
 		column  string
 		problem string
 	}{
-		{"no action", csvsource.Record{Email: "a@b.co"}, Defaults{}, "action", "missing"},
-		{"unknown action", csvsource.Record{Email: "a@b.co", Action: "segments/delete"}, Defaults{}, "action", "unknown action"},
-		{"no contact", csvsource.Record{Action: "segments/get"}, Defaults{}, "email", "no contact"},
-		{"bad email", csvsource.Record{Email: "bob@", Action: "segments/get"}, Defaults{}, "email", "nothing after @"},
-		{"email without at", csvsource.Record{Email: "bob.example.com", Action: "segments/get"}, Defaults{}, "email", "no @"},
-		{"email two ats", csvsource.Record{Email: "a@b@c.com", Action: "segments/get"}, Defaults{}, "email", "more than one @"},
-		{"email no dot in domain", csvsource.Record{Email: "a@localhost", Action: "segments/get"}, Defaults{}, "email", "no dot"},
-		{"email with space", csvsource.Record{Email: "a b@c.com", Action: "segments/get"}, Defaults{}, "email", "not allowed"},
-		{"email double dot", csvsource.Record{Email: "a..b@c.com", Action: "segments/get"}, Defaults{}, "email", "misplaced dot"},
-		{"email bad domain", csvsource.Record{Email: "a@-c.com", Action: "segments/get"}, Defaults{}, "email", "not a valid host name"},
-		{"phone letters", csvsource.Record{Phone: "555-CALL-NOW", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
-		{"phone scientific notation", csvsource.Record{Phone: "4.4001E+12", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
-		{"phone too short", csvsource.Record{Phone: "12345", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
-		{"phone too long", csvsource.Record{Phone: "1234567890123456", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
-		{"plus in the middle", csvsource.Record{Phone: "12+34567", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
-		{"add without segment", csvsource.Record{Email: "a@b.co", Action: "segments/add"}, Defaults{}, "segment_id", "required"},
-		{"segment with space", csvsource.Record{Email: "a@b.co", Action: "segments/remove", SegmentID: "1 2"}, Defaults{}, "segment_id", "spaces"},
-		{"manage without flags", csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage"}, Defaults{}, "subscription flags", "at least one"},
-		{"manage flag maybe", csvsource.Record{Email: "a@b.co", Action: "subscriptions/manage", SMSBulk: "maybe"}, Defaults{}, "sms_bulk", "not a flag"},
-		{"callback unknown event", csvsource.Record{Email: "a@b.co", Action: "subscriptions/callback", Event: "exploded"}, Defaults{}, "event", "unknown event"},
-		{"callback no event", csvsource.Record{Email: "a@b.co", Action: "subscriptions/callback"}, Defaults{}, "event", "required"},
-		{"callback by phone", csvsource.Record{Phone: "+15550100199", Action: "subscriptions/callback", Event: "complained"}, Defaults{}, "email", "not a phone"},
+		{"no action", Record{Email: "a@b.co"}, Defaults{}, "action", "missing"},
+		{"unknown action", Record{Email: "a@b.co", Action: "segments/delete"}, Defaults{}, "action", "unknown action"},
+		{"no contact", Record{Action: "segments/get"}, Defaults{}, "email", "no contact"},
+		{"bad email", Record{Email: "bob@", Action: "segments/get"}, Defaults{}, "email", "nothing after @"},
+		{"email without at", Record{Email: "bob.example.com", Action: "segments/get"}, Defaults{}, "email", "no @"},
+		{"email two ats", Record{Email: "a@b@c.com", Action: "segments/get"}, Defaults{}, "email", "more than one @"},
+		{"email no dot in domain", Record{Email: "a@localhost", Action: "segments/get"}, Defaults{}, "email", "no dot"},
+		{"email with space", Record{Email: "a b@c.com", Action: "segments/get"}, Defaults{}, "email", "not allowed"},
+		{"email double dot", Record{Email: "a..b@c.com", Action: "segments/get"}, Defaults{}, "email", "misplaced dot"},
+		{"email bad domain", Record{Email: "a@-c.com", Action: "segments/get"}, Defaults{}, "email", "not a valid host name"},
+		{"phone letters", Record{Phone: "555-CALL-NOW", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"phone scientific notation", Record{Phone: "4.4001E+12", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"phone too short", Record{Phone: "12345", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
+		{"phone too long", Record{Phone: "1234567890123456", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
+		{"plus in the middle", Record{Phone: "12+34567", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"add without segment", Record{Email: "a@b.co", Action: "segments/add"}, Defaults{}, "segment_id", "required"},
+		{"segment with space", Record{Email: "a@b.co", Action: "segments/remove", SegmentID: "1 2"}, Defaults{}, "segment_id", "spaces"},
+		{"manage without flags", Record{Email: "a@b.co", Action: "subscriptions/manage"}, Defaults{}, "subscription flags", "at least one"},
+		{"manage flag maybe", Record{Email: "a@b.co", Action: "subscriptions/manage", SMSBulk: "maybe"}, Defaults{}, "sms_bulk", "not a flag"},
+		{"callback unknown event", Record{Email: "a@b.co", Action: "subscriptions/callback", Event: "exploded"}, Defaults{}, "event", "unknown event"},
+		{"callback no event", Record{Email: "a@b.co", Action: "subscriptions/callback"}, Defaults{}, "event", "required"},
+		{"callback by phone", Record{Phone: "+15550100199", Action: "subscriptions/callback", Event: "complained"}, Defaults{}, "email", "not a phone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +107,7 @@ func TestBuildInvalid(t *testing.T) {
 }
 
 func TestBuildReportsEveryProblem(t *testing.T) {
-	rec := csvsource.Record{Email: "x@", Phone: "abc", Action: "segments/add"}
+	rec := Record{Email: "x@", Phone: "abc", Action: "segments/add"}
 	_, err := Build(&rec, Defaults{})
 	want := `email "x@": not an email address (nothing after @); phone "abc": not a phone number (only digits, an optional leading +, spaces, dashes and brackets); segment_id: required`
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
@@ -118,7 +117,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 
 func TestErrorQuotesLongValuesShort(t *testing.T) {
 	long := strings.Repeat("é", 100) + "@x"
-	rec := csvsource.Record{Email: long, Action: "segments/get"}
+	rec := Record{Email: long, Action: "segments/get"}
 	_, err := Build(&rec, Defaults{})
 	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "…") {
 		t.Errorf("error = %q: want a shortened quote", err)
@@ -175,7 +174,7 @@ func TestEmailProblem(t *testing.T) {
 }
 
 func BenchmarkBuild(b *testing.B) {
-	rec := csvsource.Record{Email: "user12345@example.com", Action: "segments/add", SegmentID: "100500"}
+	rec := Record{Email: "user12345@example.com", Action: "segments/add", SegmentID: "100500"}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Build(&rec, Defaults{}); err != nil {

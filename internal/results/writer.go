@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // The columns pcsync adds to the results file, around the input's own.
@@ -136,13 +136,13 @@ func isOwn(key string) bool {
 }
 
 // Write records one result, and the row in the failed-rows file when it did
-// not end done. A result whose row is not an input row (Index 0: a removal
+// not end done. A result whose row is not an input row (job.OriginMirror: a removal
 // of --mirror) has an empty row column and never goes to the failed-rows
 // file, which is input again: the next mirrored run retries it.
 // Records reach the underlying writers on Flush.
-func (w *Writer) Write(r *worker.Result) error {
+func (w *Writer) Write(r *job.Result) error {
 	msg := w.text(r.Error)
-	rec := append(w.resRecord[:0], itoaOrEmpty(r.Row.Index))
+	rec := append(w.resRecord[:0], rowNumber(&r.Row))
 	rec = append(rec, r.Row.Fields...)
 	if w.addAction {
 		rec = append(rec, string(r.Action))
@@ -151,7 +151,7 @@ func (w *Writer) Write(r *worker.Result) error {
 	if err := w.res.Write(rec); err != nil {
 		return err
 	}
-	if w.fail == nil || r.Status.Done() || r.Row.Index == 0 {
+	if w.fail == nil || r.Status.Done() || !r.Row.FromInput() {
 		return nil
 	}
 	frec := append(w.failRecord[:0], r.Row.Fields...)
@@ -212,4 +212,13 @@ func itoaOrEmpty(n int) string {
 		return ""
 	}
 	return strconv.Itoa(n)
+}
+
+// rowNumber is the row column of a result: the input row's number, empty
+// for a row the run added (a removal of --mirror).
+func rowNumber(r *job.Row) string {
+	if !r.FromInput() {
+		return ""
+	}
+	return strconv.Itoa(r.Index)
 }

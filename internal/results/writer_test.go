@@ -9,7 +9,6 @@ import (
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 func header(comma rune, names ...string) csvsource.Header {
@@ -20,8 +19,8 @@ func header(comma rune, names ...string) csvsource.Header {
 	return h
 }
 
-func row(i int, fields ...string) csvsource.Row {
-	return csvsource.Row{Index: i, Line: i + 1, Fields: fields}
+func row(i int, fields ...string) job.Row {
+	return job.Row{Index: i, Line: i + 1, Fields: fields}
 }
 
 func readAll(t *testing.T, b *bytes.Buffer, comma rune) [][]string {
@@ -42,12 +41,12 @@ func TestWriterRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []worker.Result{
-		{Row: row(1, "a@b.co", "1", "x, y"), Action: job.SegmentsAdd, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 1},
-		{Row: row(3, "c@d.co", "", "multi\nline"), Action: job.SegmentsGet, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 2,
+	for _, r := range []job.Result{
+		{Row: row(1, "a@b.co", "1", "x, y"), Action: job.SegmentsAdd, Status: job.StatusOK, HTTPStatus: 200, Attempts: 1},
+		{Row: row(3, "c@d.co", "", "multi\nline"), Action: job.SegmentsGet, Status: job.StatusOK, HTTPStatus: 200, Attempts: 2,
 			Segments: []api.Segment{{ID: "100500", Type: "static"}, {ID: "7", Type: "dynamic"}}},
-		{Row: row(2, "bad", "1", ""), Status: worker.StatusInvalid, Error: `email "bad": not an email address (no @)`},
-		{Row: row(4, "e@f.co", "7", ""), Action: job.SegmentsAdd, Status: worker.StatusFailed, HTTPStatus: 403, Attempts: 1, Error: "segment 7 is dynamic"},
+		{Row: row(2, "bad", "1", ""), Status: job.StatusInvalid, Error: `email "bad": not an email address (no @)`},
+		{Row: row(4, "e@f.co", "7", ""), Action: job.SegmentsAdd, Status: job.StatusFailed, HTTPStatus: 403, Attempts: 1, Error: "segment 7 is dynamic"},
 	} {
 		if err := w.Write(&r); err != nil {
 			t.Fatal(err)
@@ -88,7 +87,7 @@ func TestWriterFailedFileFedBackKeepsItsShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := worker.Result{Row: row(1, "a@b.co", "old reason"), Action: job.SegmentsGet, Status: worker.StatusFailed, Attempts: 3, Error: "connection refused"}
+	r := job.Result{Row: row(1, "a@b.co", "old reason"), Action: job.SegmentsGet, Status: job.StatusFailed, Attempts: 3, Error: "connection refused"}
 	if err := w.Write(&r); err != nil {
 		t.Fatal(err)
 	}
@@ -116,9 +115,9 @@ func TestWriterKeepsTheInputsActionColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []worker.Result{
-		{Row: row(1, "a@b.co", "Segments/Get"), Action: job.SegmentsGet, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 1},
-		{Row: row(2, "c@d.co", ""), Action: job.SegmentsAdd, Status: worker.StatusOK, HTTPStatus: 200, Attempts: 1},
+	for _, r := range []job.Result{
+		{Row: row(1, "a@b.co", "Segments/Get"), Action: job.SegmentsGet, Status: job.StatusOK, HTTPStatus: 200, Attempts: 1},
+		{Row: row(2, "c@d.co", ""), Action: job.SegmentsAdd, Status: job.StatusOK, HTTPStatus: 200, Attempts: 1},
 	} {
 		if err := w.Write(&r); err != nil {
 			t.Fatal(err)
@@ -140,7 +139,7 @@ func TestWriterDefusesAndScrubs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := worker.Result{Row: row(1, "=cmd|' /C calc'!A0"), Status: worker.StatusFailed, Error: "=HYPERLINK(\"x\") s3cr3t-value\nnext"}
+	r := job.Result{Row: row(1, "=cmd|' /C calc'!A0"), Status: job.StatusFailed, Error: "=HYPERLINK(\"x\") s3cr3t-value\nnext"}
 	w.Write(&r)
 	w.Flush()
 	recs := readAll(t, &res, ',')

@@ -17,8 +17,8 @@ import (
 	"strings"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // ErrMismatch means the results file did not come from this input.
@@ -93,7 +93,7 @@ func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) e
 		if err != nil || row < 1 {
 			return fmt.Errorf("%s: %w: bad row number %q", path, ErrMismatch, rec[0])
 		}
-		if st, ok := worker.ParseStatus(rec[statusCol]); ok && st.Done() {
+		if st, ok := job.ParseStatus(rec[statusCol]); ok && st.Done() {
 			if err := fn(row, rec); err != nil {
 				return err
 			}
@@ -133,9 +133,7 @@ func (s *State) fingerprint(row int, fields []string) uint64 {
 // Verify reads the input's rows from src (a csvsource.Source, or a filter
 // of one) and checks that every row the earlier run did has the same values
 // now: a resume never mixes two inputs.
-func (s *State) Verify(src interface {
-	Next() (csvsource.Row, error)
-}) error {
+func (s *State) Verify(src job.Rows) error {
 	var sum uint64
 	seen := 0
 	for {

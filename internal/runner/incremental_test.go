@@ -101,7 +101,7 @@ type countingSink struct {
 	written, flushed int
 }
 
-func (s *countingSink) Write(r *worker.Result) error {
+func (s *countingSink) Write(r *job.Result) error {
 	s.mu.Lock()
 	s.written++
 	s.mu.Unlock()
@@ -152,7 +152,7 @@ func TestRunWithIncremental(t *testing.T) {
 			adds++
 		}
 	}
-	if got := tally.Status(worker.StatusUnchanged); got != 2 {
+	if got := tally.Status(job.StatusUnchanged); got != 2 {
 		t.Errorf("%d rows unchanged, want 2", got)
 	}
 	if got := em.Stats().Applied["/segments/add"]; got != int64(adds-2) {
@@ -179,16 +179,16 @@ func TestRunWithIncremental(t *testing.T) {
 // input was all read when it was first asked.
 type recordingFeed struct {
 	src       *gatedSource
-	tasks     []worker.Task
+	tasks     []job.Task
 	earlyCall bool
 }
 
-func (f *recordingFeed) Next() (worker.Task, error) {
+func (f *recordingFeed) Next() (job.Task, error) {
 	if len(f.src.rows) > 0 {
 		f.earlyCall = true
 	}
 	if len(f.tasks) == 0 {
-		return worker.Task{}, io.EOF
+		return job.Task{}, io.EOF
 	}
 	t := f.tasks[0]
 	f.tasks = f.tasks[1:]
@@ -199,13 +199,13 @@ func TestRunSendsThenTasksAfterTheInput(t *testing.T) {
 	em, c := setup(t)
 	src := &gatedSource{next: make(chan struct{}, 10)}
 	for i := 1; i <= 3; i++ {
-		src.rows = append(src.rows, csvsource.Row{Index: i, Line: i + 1, Fields: []string{"add"},
-			Record: csvsource.Record{Email: "ada@example.com", Action: "segments/add", SegmentID: "42"}})
+		src.rows = append(src.rows, job.Row{Index: i, Line: i + 1, Fields: []string{"add"},
+			Record: job.Record{Email: "ada@example.com", Action: "segments/add", SegmentID: "42"}})
 		src.next <- struct{}{}
 	}
 	then := &recordingFeed{src: src}
 	for _, e := range []string{"x@example.com", "y@example.com"} {
-		then.tasks = append(then.tasks, worker.Task{Row: csvsource.Row{Fields: []string{"remove"}},
+		then.tasks = append(then.tasks, job.Task{Row: job.Row{Fields: []string{"remove"}, Origin: job.OriginMirror},
 			Job: job.Job{Action: job.SegmentsRemove, Contact: api.Contact{Email: e}, SegmentID: "42"}})
 	}
 	var res bytes.Buffer

@@ -31,7 +31,7 @@ type Invalid struct {
 // MakePlan validates every row of src, keeping up to samples invalid rows;
 // with a dedupe table it counts exact duplicates apart, and with inc the
 // rows an earlier run applied with the same parameters. inc is only read.
-func MakePlan(ctx context.Context, src RowSource, d job.Defaults, dd *dedupe.Table, inc Incremental, samples int) (*Plan, error) {
+func MakePlan(ctx context.Context, src job.Rows, d job.Defaults, dd *dedupe.Table, inc Incremental, samples int) (*Plan, error) {
 	p := &Plan{}
 	for ctx.Err() == nil {
 		row, err := src.Next()

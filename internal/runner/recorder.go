@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // flushGap is the least time between two flushes of the results to the
@@ -23,10 +23,10 @@ type recorder struct {
 	kick chan struct{} // a result was written: flush soon
 
 	mu    sync.Mutex
-	cur   worker.Result // the result being recorded
-	err   error         // first failure to write: every later emit fails
-	dirty bool          // written since the last flush
-	fresh bool          // flushed since the last sync
+	cur   job.Result // the result being recorded
+	err   error      // first failure to write: every later emit fails
+	dirty bool       // written since the last flush
+	fresh bool       // flushed since the last sync
 }
 
 func newRecorder(cfg Config) *recorder {
@@ -34,7 +34,7 @@ func newRecorder(cfg Config) *recorder {
 }
 
 // emit records r; it fails with ErrSink once writing has failed.
-func (rec *recorder) emit(r worker.Result) error {
+func (rec *recorder) emit(r job.Result) error {
 	rec.mu.Lock()
 	if rec.err != nil {
 		rec.mu.Unlock()
@@ -52,7 +52,7 @@ func (rec *recorder) emit(r worker.Result) error {
 	if rec.cfg.Tally != nil {
 		rec.cfg.Tally.add(cur)
 	}
-	if inc := rec.cfg.Incremental; inc != nil && cur.Status == worker.StatusOK && cur.Job.Action.Writes() {
+	if inc := rec.cfg.Incremental; inc != nil && cur.Status == job.StatusOK && cur.Job.Action.Writes() {
 		inc.Applied(&cur.Job)
 	}
 	rec.dirty = true

@@ -10,19 +10,20 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // gatedSource yields its rows one at a time, each only once the test lets
 // it, then io.EOF.
 type gatedSource struct {
-	rows []csvsource.Row
+	rows []job.Row
 	next chan struct{}
 }
 
-func (s *gatedSource) Next() (csvsource.Row, error) {
+func (s *gatedSource) Next() (job.Row, error) {
 	if len(s.rows) == 0 {
-		return csvsource.Row{}, io.EOF
+		return job.Row{}, io.EOF
 	}
 	<-s.next
 	r := s.rows[0]
@@ -39,7 +40,7 @@ type flushLog struct {
 	syncs   int
 }
 
-func (s *flushLog) Write(*worker.Result) error {
+func (s *flushLog) Write(*job.Result) error {
 	s.mu.Lock()
 	s.written++
 	s.mu.Unlock()
@@ -64,8 +65,8 @@ func TestRecorderFlushesEachResultWithoutWaitingForTheRun(t *testing.T) {
 	_, c := setup(t)
 	src := &gatedSource{next: make(chan struct{})}
 	for i := 1; i <= 3; i++ {
-		src.rows = append(src.rows, csvsource.Row{Index: i, Line: i + 1,
-			Record: csvsource.Record{Email: "ada@example.com", Action: "segments/get"}})
+		src.rows = append(src.rows, job.Row{Index: i, Line: i + 1,
+			Record: job.Record{Email: "ada@example.com", Action: "segments/get"}})
 	}
 	sink := &flushLog{flushed: make(chan int, 10)}
 	var syncs int

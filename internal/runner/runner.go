@@ -16,23 +16,18 @@ import (
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
-// RowSource yields input rows until io.EOF.
-type RowSource interface {
-	Next() (csvsource.Row, error)
-}
-
 // Sink records results; Flush hands what was recorded to the operating
 // system. Write must not keep r, which is reused for the next result.
 type Sink interface {
-	Write(r *worker.Result) error
+	Write(r *job.Result) error
 	Flush() error
 }
 
-var _ RowSource = (*csvsource.Source)(nil)
+var _ job.Rows = (*csvsource.Source)(nil)
 
 // Config is one run.
 type Config struct {
-	Source   RowSource
+	Source   job.Rows
 	Defaults job.Defaults
 	Pool     *worker.Pool
 	Workers  int // the pool's worker count (informational)
@@ -54,7 +49,7 @@ type Config struct {
 	Incremental Incremental
 	// Then, when set, yields tasks to send once the input's last row has
 	// been read (the removals of --mirror). Their rows are not input rows:
-	// their Index is 0.
+	// their Origin is job.OriginMirror.
 	Then worker.Feed
 }
 
@@ -92,7 +87,7 @@ func Run(ctx context.Context, cfg Config) error {
 // a time.
 type feeder struct {
 	cfg     Config
-	emit    func(worker.Result) error
+	emit    func(job.Result) error
 	srcDone bool // the source said io.EOF: on to Config.Then
 }
 
@@ -100,7 +95,7 @@ var _ worker.Feed = (*feeder)(nil)
 
 // Next returns the next row to send, io.EOF after the last, or the input's
 // error.
-func (f *feeder) Next() (worker.Task, error) {
+func (f *feeder) Next() (job.Task, error) {
 	for {
 		if f.srcDone {
 			return f.cfg.Then.Next()
@@ -111,27 +106,27 @@ func (f *feeder) Next() (worker.Task, error) {
 			continue
 		}
 		if err != nil {
-			return worker.Task{}, err
+			return job.Task{}, err
 		}
 		if f.cfg.Skip != nil && f.cfg.Skip(row.Index) {
 			continue
 		}
 		j, err := job.Build(&row.Record, f.cfg.Defaults)
 		if err != nil {
-			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusInvalid, Error: err.Error()})
+			err = f.emit(job.Result{Row: row, Action: j.Action, Status: job.StatusInvalid, Error: err.Error()})
 		} else if first, dup := firstOf(f.cfg.Dedupe, &j, row.Index); dup {
-			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusDuplicate,
+			err = f.emit(job.Result{Row: row, Action: j.Action, Status: job.StatusDuplicate,
 				Error: "not sent: same as row " + strconv.Itoa(first)})
 		} else if since, same, uerr := unchanged(f.cfg.Incremental, &j); uerr != nil {
-			return worker.Task{}, uerr
+			return job.Task{}, uerr
 		} else if same {
-			err = f.emit(worker.Result{Row: row, Action: j.Action, Status: worker.StatusUnchanged,
+			err = f.emit(job.Result{Row: row, Action: j.Action, Status: job.StatusUnchanged,
 				Error: unchangedText(since)})
 		} else {
-			return worker.Task{Row: row, Job: j}, nil
+			return job.Task{Row: row, Job: j}, nil
 		}
 		if err != nil {
-			return worker.Task{}, err
+			return job.Task{}, err
 		}
 	}
 }

@@ -46,7 +46,7 @@ func input(n int) string {
 
 type failingSink struct{ after int }
 
-func (s *failingSink) Write(*worker.Result) error {
+func (s *failingSink) Write(*job.Result) error {
 	if s.after == 0 {
 		return errors.New("disk full")
 	}
@@ -101,8 +101,8 @@ func TestRunEveryRowGetsOneResult(t *testing.T) {
 	if len(seen) != n {
 		t.Errorf("%d results for %d rows", len(seen), n)
 	}
-	if tally.Total() != n || tally.Status(worker.StatusInvalid) != n/5 || tally.Count(job.SegmentsGet.Index(), worker.StatusOK) != 200 {
-		t.Errorf("tally total %d invalid %d", tally.Total(), tally.Status(worker.StatusInvalid))
+	if tally.Total() != n || tally.Status(job.StatusInvalid) != n/5 || tally.Count(job.SegmentsGet.Index(), job.StatusOK) != 200 {
+		t.Errorf("tally total %d invalid %d", tally.Total(), tally.Status(job.StatusInvalid))
 	}
 	if syncs == 0 {
 		t.Error("results were never synced")
@@ -226,8 +226,8 @@ func TestRunThroughFaultsEveryRowOKAndApplied(t *testing.T) {
 	if err := Run(context.Background(), Config{Source: src, Pool: pool, Workers: 8, Sink: w, Tally: tally}); err != nil {
 		t.Fatal(err)
 	}
-	if tally.Status(worker.StatusOK) != 400 {
-		t.Fatalf("%d of 400 rows ok", tally.Status(worker.StatusOK))
+	if tally.Status(job.StatusOK) != 400 {
+		t.Fatalf("%d of 400 rows ok", tally.Status(job.StatusOK))
 	}
 	if tally.Attempts() <= 400 {
 		t.Error("no retries: the faults did not fire")

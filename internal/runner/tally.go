@@ -4,7 +4,6 @@ import (
 	"sync/atomic"
 
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // NoAction is the row of a Tally for rows whose action could not be told.
@@ -13,11 +12,11 @@ const NoAction = job.NumActions
 // Tally counts written results by action and status. It is safe for
 // concurrent use: the writer adds while progress reports read.
 type Tally struct {
-	n        [job.NumActions + 1][worker.NumStatuses]atomic.Int64
+	n        [job.NumActions + 1][job.NumStatuses]atomic.Int64
 	attempts atomic.Int64
 }
 
-func (t *Tally) add(r *worker.Result) {
+func (t *Tally) add(r *job.Result) {
 	a := r.Action.Index()
 	if a < 0 {
 		a = NoAction
@@ -28,10 +27,10 @@ func (t *Tally) add(r *worker.Result) {
 
 // Count returns how many rows of action index a (see job.Actions; NoAction
 // for none) ended with status s.
-func (t *Tally) Count(a int, s worker.Status) int64 { return t.n[a][s].Load() }
+func (t *Tally) Count(a int, s job.Status) int64 { return t.n[a][s].Load() }
 
 // Status returns how many rows ended with s, whatever their action.
-func (t *Tally) Status(s worker.Status) int64 {
+func (t *Tally) Status(s job.Status) int64 {
 	var sum int64
 	for a := range t.n {
 		sum += t.n[a][s].Load()
@@ -42,7 +41,7 @@ func (t *Tally) Status(s worker.Status) int64 {
 // Total returns how many results were written.
 func (t *Tally) Total() int64 {
 	var sum int64
-	for _, s := range worker.Statuses {
+	for _, s := range job.Statuses {
 		sum += t.Status(s)
 	}
 	return sum
@@ -52,7 +51,7 @@ func (t *Tally) Total() int64 {
 // unchanged).
 func (t *Tally) Done() int64 {
 	var sum int64
-	for _, s := range worker.Statuses {
+	for _, s := range job.Statuses {
 		if s.Done() {
 			sum += t.Status(s)
 		}

@@ -14,7 +14,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"strings"
+
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // MaxN is the largest number of shards.
@@ -45,56 +46,12 @@ func (s Spec) Has(email, phone string) bool {
 
 // Of returns the shard, from 1 to n, of the row whose email and phone cells
 // (as written in the file) are given: the first 8 bytes of the SHA-256 of
-// the row's Key, read as a big-endian unsigned integer, modulo n, plus 1.
+// the row's contact key (job.ContactKey), read as a big-endian unsigned integer, modulo n, plus 1.
 // It panics if n < 1.
 func Of(email, phone string, n int) int {
 	if n < 1 {
 		panic("shard: n < 1")
 	}
-	sum := sha256.Sum256(appendKey(make([]byte, 0, 64), email, phone))
+	sum := sha256.Sum256(job.AppendContactKey(make([]byte, 0, 64), email, phone))
 	return int(binary.BigEndian.Uint64(sum[:8])%uint64(n)) + 1
-}
-
-// Key returns the contact key a row is assigned by:
-//
-//   - "e:" and the email cell with surrounding white space trimmed (as
-//     strings.TrimSpace does) and ASCII letters lower-cased, when that is
-//     not empty;
-//   - else "p:" and the phone cell trimmed, with the spaces, tabs, dashes,
-//     dots and brackets that validation strips removed ("+1 (555) 010-0001"
-//     and "+15550100001" are one contact), when that is not empty;
-//   - else "" (a row with no contact at all).
-//
-// So the same contact lands on the same shard whatever its action, and a
-// row whose email or phone is invalid is still assigned, by the same rule,
-// from its cells as written: every row, valid or not, belongs to exactly
-// one shard. Only ASCII is lower-cased, so that the key cannot change with
-// the Unicode tables of a newer Go.
-func Key(email, phone string) string {
-	return string(appendKey(nil, email, phone))
-}
-
-func appendKey(dst []byte, email, phone string) []byte {
-	if e := strings.TrimSpace(email); e != "" {
-		dst = append(dst, "e:"...)
-		for i := 0; i < len(e); i++ {
-			c := e[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-		}
-		return dst
-	}
-	if p := strings.TrimSpace(phone); p != "" {
-		dst = append(dst, "p:"...)
-		for i := 0; i < len(p); i++ {
-			switch c := p[i]; c {
-			case ' ', '\t', '-', '.', '(', ')':
-			default:
-				dst = append(dst, c)
-			}
-		}
-	}
-	return dst
 }

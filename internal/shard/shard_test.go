@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // TestGolden pins the assignment. If this test fails, the hash or the key
@@ -33,7 +34,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
-			if got := Key(tt.email, tt.phone); got != tt.key {
+			if got := job.ContactKey(tt.email, tt.phone); got != tt.key {
 				t.Errorf("Key(%q, %q) = %q, want %q", tt.email, tt.phone, got, tt.key)
 			}
 			for _, c := range []struct{ n, want int }{{2, tt.n2}, {3, tt.n3}, {10, tt.n10}, {MaxN, tt.n10000}} {
@@ -61,7 +62,7 @@ func TestKeyNormalizes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := Key(tt.email1, tt.phone1), Key(tt.email2, tt.phone2)
+			a, b := job.ContactKey(tt.email1, tt.phone1), job.ContactKey(tt.email2, tt.phone2)
 			if (a == b) != tt.same {
 				t.Errorf("Key = %q and %q; same = %v, want %v", a, b, a == b, tt.same)
 			}
@@ -126,7 +127,7 @@ func TestFilterSplitsRowsKeepingTheirNumbers(t *testing.T) {
 	for k := 1; k <= n; k++ {
 		src := open(t)
 		var others []int
-		f := Filter(src, src.Header(), Spec{K: k, N: n}, func(r csvsource.Row) error {
+		f := Filter(src, src.Header(), Spec{K: k, N: n}, func(r job.Row) error {
 			others = append(others, r.Index)
 			return nil
 		})
@@ -165,7 +166,7 @@ func TestFilterStopsOnOthersError(t *testing.T) {
 	// Every row but one's shard is "other" for some shard of 2; find the
 	// shard that does not own row 1, so that other is called on it.
 	k := 3 - Of("a@example.com", "", 2)
-	f := Filter(src, src.Header(), Spec{K: k, N: 2}, func(csvsource.Row) error { return stop })
+	f := Filter(src, src.Header(), Spec{K: k, N: 2}, func(job.Row) error { return stop })
 	for i := 0; i < 2; i++ {
 		if _, err := f.Next(); !errors.Is(err, stop) {
 			t.Fatalf("Next %d: %v, want the error of other", i, err)
@@ -175,7 +176,7 @@ func TestFilterStopsOnOthersError(t *testing.T) {
 
 func TestFilterOfZeroSpecIsTheSource(t *testing.T) {
 	src := open(t)
-	if f := Filter(src, src.Header(), Spec{}, nil); f != Rows(src) {
+	if f := Filter(src, src.Header(), Spec{}, nil); f != job.Rows(src) {
 		t.Errorf("Filter with no sharding wraps the source")
 	}
 }

@@ -1,11 +1,9 @@
 package shard
 
-import "github.com/pcsync/pcsync/internal/csvsource"
-
-// Rows yields input rows until io.EOF, as a csvsource.Source does.
-type Rows interface {
-	Next() (csvsource.Row, error)
-}
+import (
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
+)
 
 // Columns locates the cells a row is assigned by; -1 for a missing column.
 type Columns struct {
@@ -33,7 +31,7 @@ func cell(fields []string, i int) string {
 // in the input. Each row of another shard is passed to other, when it is
 // not nil; an error from other stops the reading, and Next returns it. For
 // the zero Spec, Filter returns src itself.
-func Filter(src Rows, h csvsource.Header, s Spec, other func(csvsource.Row) error) Rows {
+func Filter(src job.Rows, h csvsource.Header, s Spec, other func(job.Row) error) job.Rows {
 	if !s.On() {
 		return src
 	}
@@ -41,15 +39,15 @@ func Filter(src Rows, h csvsource.Header, s Spec, other func(csvsource.Row) erro
 }
 
 type filter struct {
-	src   Rows
+	src   job.Rows
 	spec  Spec
 	cols  Columns
-	other func(csvsource.Row) error
+	other func(job.Row) error
 	err   error
 }
 
 // Next returns the next row of the shard, or the first error.
-func (f *filter) Next() (csvsource.Row, error) {
+func (f *filter) Next() (job.Row, error) {
 	for f.err == nil {
 		row, err := f.src.Next()
 		if err != nil {
@@ -62,5 +60,5 @@ func (f *filter) Next() (csvsource.Row, error) {
 			f.err = f.other(row)
 		}
 	}
-	return csvsource.Row{}, f.err
+	return job.Row{}, f.err
 }

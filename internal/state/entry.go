@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/shard"
 )
 
 // The first byte of a key says what it is keyed by; the contact key
@@ -36,7 +35,7 @@ func appendKey(dst []byte, j *job.Job) []byte {
 	default:
 		return nil
 	}
-	return append(dst, shard.Key(j.Contact.Email, j.Contact.Phone)...)
+	return append(dst, job.ContactKey(j.Contact.Email, j.Contact.Phone)...)
 }
 
 // appendSegmentPrefix appends the part of a key every contact of segment

@@ -13,7 +13,6 @@ import (
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/shard"
 )
 
 // readsPerTx is how many lookups one read transaction serves before the
@@ -134,7 +133,7 @@ func (r *Run) Applied(j *job.Job) {
 		return
 	}
 	e := Entry{Action: j.Action, Mirrored: r.mirrors(j), Hash: hashOf(j), At: r.s.now(), Contact: j.Contact}
-	value := appendValue(nil, &e, shard.Key(j.Contact.Email, j.Contact.Phone))
+	value := appendValue(nil, &e, job.ContactKey(j.Contact.Email, j.Contact.Phone))
 	r.mu.Lock()
 	r.pending = append(r.pending, record{key, value})
 	r.mu.Unlock()

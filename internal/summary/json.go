@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // MarshalJSON renders the summary for schedulers, keys in a fixed order:
 //
-//	{"total": N, one count per status ("ok", "failed", ...: worker.Statuses),
+//	{"total": N, one count per status ("ok", "failed", ...: job.Statuses),
 //	 "requests": N, "elapsed_seconds": F, "rows_per_second": F (both left
 //	 out when unknown), "already_done": N (a resumed run only),
 //	 "by_action": {ACTION: {"total": N, one count per status}, ...},
@@ -25,7 +25,7 @@ import (
 func (s *Summary) MarshalJSON() ([]byte, error) {
 	var o object
 	o.add("total", s.Total())
-	for _, st := range worker.Statuses {
+	for _, st := range job.Statuses {
 		o.add(st.String(), s.Status(st))
 	}
 	o.add("requests", s.Requests())
@@ -43,7 +43,7 @@ func (s *Summary) MarshalJSON() ([]byte, error) {
 		}
 		var one object
 		one.add("total", s.ActionTotal(a))
-		for _, st := range worker.Statuses {
+		for _, st := range job.Statuses {
 			one.add(st.String(), s.Count(a, st))
 		}
 		by.add(actionLabel(a), one.raw())

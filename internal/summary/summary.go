@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // NoAction is the action index of rows whose action could not be told (an
@@ -31,7 +30,7 @@ const (
 // Add) and it is read only once the run has returned; progress reports
 // read the runner's Tally instead.
 type Summary struct {
-	counts   [NoAction + 1][]int64 // [action index][position in worker.Statuses]
+	counts   [NoAction + 1][]int64 // [action index][position in job.Statuses]
 	requests int64
 	errs     errorTable
 	clean    func(string) string
@@ -65,17 +64,17 @@ type Options struct {
 	MaxGroups int
 }
 
-// statusPos maps a Status to its position in worker.Statuses (-1: none).
+// statusPos maps a Status to its position in job.Statuses (-1: none).
 var statusPos = func() []int {
 	n := 0
-	for _, s := range worker.Statuses {
+	for _, s := range job.Statuses {
 		n = max(n, int(s)+1)
 	}
 	pos := make([]int, n)
 	for i := range pos {
 		pos[i] = -1
 	}
-	for i, s := range worker.Statuses {
+	for i, s := range job.Statuses {
 		pos[s] = i
 	}
 	return pos
@@ -85,7 +84,7 @@ var statusPos = func() []int {
 func New(opt Options) *Summary {
 	s := &Summary{clean: opt.Clean}
 	for a := range s.counts {
-		s.counts[a] = make([]int64, len(worker.Statuses))
+		s.counts[a] = make([]int64, len(job.Statuses))
 	}
 	s.errs.init(opt.TopErrors, opt.MaxGroups)
 	return s
@@ -93,16 +92,16 @@ func New(opt Options) *Summary {
 
 // Add counts one result. It does not allocate for a row that ended done
 // (ok or duplicate).
-func (s *Summary) Add(r *worker.Result) {
+func (s *Summary) Add(r *job.Result) {
 	s.AddRow(r.Action.Index(), r.Status, r.Attempts, r.Error)
 }
 
 // AddRow counts one row: a its action's index in job.Actions (below 0 or
 // NoAction when it has none), st its status, attempts the requests sent
 // for it and msg its error text. The message of a row that is not done
-// counts towards the top errors. A status missing from worker.Statuses is
-// not counted: callers parse statuses with worker.ParseStatus.
-func (s *Summary) AddRow(a int, st worker.Status, attempts int, msg string) {
+// counts towards the top errors. A status missing from job.Statuses is
+// not counted: callers parse statuses with job.ParseStatus.
+func (s *Summary) AddRow(a int, st job.Status, attempts int, msg string) {
 	if a < 0 || a > NoAction {
 		a = NoAction
 	}
@@ -121,7 +120,7 @@ func (s *Summary) AddRow(a int, st worker.Status, attempts int, msg string) {
 
 // Count returns how many rows of action index a (NoAction for none) ended
 // with st.
-func (s *Summary) Count(a int, st worker.Status) int64 {
+func (s *Summary) Count(a int, st job.Status) int64 {
 	if a < 0 || a > NoAction || int(st) >= len(statusPos) || statusPos[st] < 0 {
 		return 0
 	}
@@ -138,7 +137,7 @@ func (s *Summary) ActionTotal(a int) int64 {
 }
 
 // Status returns how many rows ended with st, whatever their action.
-func (s *Summary) Status(st worker.Status) int64 {
+func (s *Summary) Status(st job.Status) int64 {
 	var n int64
 	for a := range s.counts {
 		n += s.Count(a, st)
@@ -155,10 +154,10 @@ func (s *Summary) Total() int64 {
 	return n
 }
 
-// Done returns how many rows need no further run (see worker.Status.Done).
+// Done returns how many rows need no further run (see job.Status.Done).
 func (s *Summary) Done() int64 {
 	var n int64
-	for _, st := range worker.Statuses {
+	for _, st := range job.Statuses {
 		if st.Done() {
 			n += s.Status(st)
 		}

@@ -12,23 +12,22 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
-func result(a job.Action, st worker.Status, attempts int, msg string) *worker.Result {
-	return &worker.Result{Action: a, Status: st, Attempts: attempts, Error: msg}
+func result(a job.Action, st job.Status, attempts int, msg string) *job.Result {
+	return &job.Result{Action: a, Status: st, Attempts: attempts, Error: msg}
 }
 
 func TestCountsByActionAndStatus(t *testing.T) {
 	s := New(Options{})
-	for _, r := range []*worker.Result{
-		result(job.SegmentsAdd, worker.StatusOK, 1, ""),
-		result(job.SegmentsAdd, worker.StatusOK, 3, ""),
-		result(job.SegmentsAdd, worker.StatusFailed, 6, "segment 7 is dynamic"),
-		result(job.SubscriptionsCallback, worker.StatusInvalid, 0, `event "x": unknown event`),
-		result(job.SegmentsGet, worker.StatusSkipped, 0, "not sent: the run was stopped"),
-		result(job.SegmentsGet, worker.StatusDuplicate, 0, "not sent: same as row 1"),
-		result("", worker.StatusInvalid, 0, `action "frob": unknown action`),
+	for _, r := range []*job.Result{
+		result(job.SegmentsAdd, job.StatusOK, 1, ""),
+		result(job.SegmentsAdd, job.StatusOK, 3, ""),
+		result(job.SegmentsAdd, job.StatusFailed, 6, "segment 7 is dynamic"),
+		result(job.SubscriptionsCallback, job.StatusInvalid, 0, `event "x": unknown event`),
+		result(job.SegmentsGet, job.StatusSkipped, 0, "not sent: the run was stopped"),
+		result(job.SegmentsGet, job.StatusDuplicate, 0, "not sent: same as row 1"),
+		result("", job.StatusInvalid, 0, `action "frob": unknown action`),
 	} {
 		s.Add(r)
 	}
@@ -40,15 +39,15 @@ func TestCountsByActionAndStatus(t *testing.T) {
 		{"total", s.Total(), 7},
 		{"requests", s.Requests(), 10},
 		{"done", s.Done(), 3},
-		{"ok", s.Status(worker.StatusOK), 2},
-		{"invalid", s.Status(worker.StatusInvalid), 2},
-		{"add ok", s.Count(add, worker.StatusOK), 2},
-		{"add failed", s.Count(add, worker.StatusFailed), 1},
+		{"ok", s.Status(job.StatusOK), 2},
+		{"invalid", s.Status(job.StatusInvalid), 2},
+		{"add ok", s.Count(add, job.StatusOK), 2},
+		{"add failed", s.Count(add, job.StatusFailed), 1},
 		{"add total", s.ActionTotal(add), 3},
-		{"get skipped", s.Count(get, worker.StatusSkipped), 1},
-		{"get duplicate", s.Count(get, worker.StatusDuplicate), 1},
-		{"callback invalid", s.Count(cb, worker.StatusInvalid), 1},
-		{"no action invalid", s.Count(NoAction, worker.StatusInvalid), 1},
+		{"get skipped", s.Count(get, job.StatusSkipped), 1},
+		{"get duplicate", s.Count(get, job.StatusDuplicate), 1},
+		{"callback invalid", s.Count(cb, job.StatusInvalid), 1},
+		{"no action invalid", s.Count(NoAction, job.StatusInvalid), 1},
 		{"remove total", s.ActionTotal(job.SegmentsRemove.Index()), 0},
 		// The duplicate's "same as row 1" is no error: it is done.
 		{"other errors", s.OtherErrors(), 0},
@@ -67,9 +66,9 @@ func TestCountsByActionAndStatus(t *testing.T) {
 
 func TestAddRowOutOfRangeActionCountsAsNoAction(t *testing.T) {
 	s := New(Options{})
-	s.AddRow(-1, worker.StatusInvalid, 0, "x")
-	s.AddRow(NoAction+7, worker.StatusInvalid, 0, "x")
-	if got := s.Count(NoAction, worker.StatusInvalid); got != 2 {
+	s.AddRow(-1, job.StatusInvalid, 0, "x")
+	s.AddRow(NoAction+7, job.StatusInvalid, 0, "x")
+	if got := s.Count(NoAction, job.StatusInvalid); got != 2 {
 		t.Errorf("no-action invalid = %d, want 2", got)
 	}
 }
@@ -98,13 +97,13 @@ func TestGroupOf(t *testing.T) {
 func TestTopErrorsGroupsRowValues(t *testing.T) {
 	s := New(Options{})
 	for i := range 7 {
-		s.Add(result(job.SegmentsAdd, worker.StatusInvalid, 0, fmt.Sprintf(`email "user%d@": not an email address (nothing after @)`, i)))
+		s.Add(result(job.SegmentsAdd, job.StatusInvalid, 0, fmt.Sprintf(`email "user%d@": not an email address (nothing after @)`, i)))
 	}
 	for range 3 {
-		s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "service temporarily unavailable"))
+		s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "service temporarily unavailable"))
 	}
-	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "b"))
-	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 1, "a"))
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "b"))
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "a"))
 	want := []ErrorCount{
 		{`email "…": not an email address (nothing after @)`, 7},
 		{"service temporarily unavailable", 3},
@@ -119,10 +118,10 @@ func TestTopErrorsGroupsRowValues(t *testing.T) {
 func TestErrorGroupsAreBounded(t *testing.T) {
 	s := New(Options{TopErrors: 2, MaxGroups: 3})
 	for i := range 1000 {
-		s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, fmt.Sprintf("server error %d", i)))
+		s.Add(result(job.SegmentsGet, job.StatusFailed, 1, fmt.Sprintf("server error %d", i)))
 	}
 	for range 5 {
-		s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, "server error 1"))
+		s.Add(result(job.SegmentsGet, job.StatusFailed, 1, "server error 1"))
 	}
 	if n := len(s.errs.groups); n != 3 {
 		t.Errorf("%d groups kept, want at most 3", n)
@@ -142,7 +141,7 @@ func TestErrorGroupsAreBounded(t *testing.T) {
 
 func TestCleanBeforeGrouping(t *testing.T) {
 	s := New(Options{Clean: func(m string) string { return strings.ReplaceAll(m, "s3cr3t", "[REDACTED]") }})
-	s.Add(result(job.SegmentsGet, worker.StatusFailed, 1, "GET /x?shop_secret=s3cr3t: refused"))
+	s.Add(result(job.SegmentsGet, job.StatusFailed, 1, "GET /x?shop_secret=s3cr3t: refused"))
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
@@ -154,12 +153,12 @@ func TestCleanBeforeGrouping(t *testing.T) {
 
 func TestAddDoesNotAllocate(t *testing.T) {
 	s := New(Options{})
-	ok := result(job.SegmentsAdd, worker.StatusOK, 1, "")
-	failed := result(job.SegmentsAdd, worker.StatusFailed, 2, `email "a@b": domain "b" has no dot`)
+	ok := result(job.SegmentsAdd, job.StatusOK, 1, "")
+	failed := result(job.SegmentsAdd, job.StatusFailed, 2, `email "a@b": domain "b" has no dot`)
 	s.Add(failed) // the group's first message allocates its key
 	tests := []struct {
 		name string
-		r    *worker.Result
+		r    *job.Result
 	}{{"ok row", ok}, {"error of a known group", failed}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,9 +171,9 @@ func TestAddDoesNotAllocate(t *testing.T) {
 
 func TestJSON(t *testing.T) {
 	s := New(Options{})
-	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
-	s.Add(result(job.SegmentsAdd, worker.StatusFailed, 2, "segment 7 is dynamic"))
-	s.Add(result("", worker.StatusInvalid, 0, `action "frob": unknown`))
+	s.Add(result(job.SegmentsAdd, job.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 2, "segment 7 is dynamic"))
+	s.Add(result("", job.StatusInvalid, 0, `action "frob": unknown`))
 	s.Elapsed, s.ExitCode, s.Stopped = 2*time.Second, 1, StoppedGaveUp
 
 	b, err := json.Marshal(s)
@@ -209,7 +208,7 @@ func TestJSON(t *testing.T) {
 	if n := by[NoActionLabel].(map[string]any)["invalid"]; n != 1.0 {
 		t.Errorf("by_action %s invalid = %v", NoActionLabel, n)
 	}
-	for _, st := range worker.Statuses {
+	for _, st := range job.Statuses {
 		if _, ok := got[st.String()]; !ok {
 			t.Errorf("no %q key: every status has one", st)
 		}
@@ -221,7 +220,7 @@ func TestJSON(t *testing.T) {
 
 func TestJSONLeavesOutWhatIsUnknown(t *testing.T) {
 	s := New(Options{})
-	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, job.StatusOK, 1, ""))
 	b, _ := json.Marshal(s)
 	for _, key := range []string{"elapsed_seconds", "rows_per_second", "already_done", NoActionLabel} {
 		if strings.Contains(string(b), `"`+key+`"`) {
@@ -238,7 +237,7 @@ func TestWriteJSONFileIsAtomic(t *testing.T) {
 	path := filepath.Join(dir, "summary.json")
 	os.WriteFile(path, []byte("old"), 0o644)
 	s := New(Options{})
-	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, job.StatusOK, 1, ""))
 	if err := s.WriteJSONFile(path); err != nil {
 		t.Fatal(err)
 	}
@@ -281,10 +280,10 @@ func TestCheckJSONPath(t *testing.T) {
 func TestWriteText(t *testing.T) {
 	s := New(Options{})
 	for range 4 {
-		s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
+		s.Add(result(job.SegmentsAdd, job.StatusOK, 1, ""))
 	}
-	s.Add(result(job.SegmentsGet, worker.StatusFailed, 6, "service temporarily unavailable"))
-	s.Add(result("", worker.StatusInvalid, 0, `action "x": unknown action`))
+	s.Add(result(job.SegmentsGet, job.StatusFailed, 6, "service temporarily unavailable"))
+	s.Add(result("", job.StatusInvalid, 0, `action "x": unknown action`))
 	var b bytes.Buffer
 	s.WriteText(&b)
 	want := `pcsync: 6 rows, 10 requests
@@ -310,9 +309,9 @@ top errors (rows):
 
 func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
 	s := New(Options{})
-	s.Add(result(job.SegmentsAdd, worker.StatusOK, 1, ""))
-	s.Add(result(job.SegmentsAdd, worker.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
-	s.Add(result(job.SubscriptionsManage, worker.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
+	s.Add(result(job.SegmentsAdd, job.StatusOK, 1, ""))
+	s.Add(result(job.SegmentsAdd, job.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
+	s.Add(result(job.SubscriptionsManage, job.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
 	var b bytes.Buffer
 	s.WriteText(&b)
 	want := `pcsync: 3 rows, 1 requests

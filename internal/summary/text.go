@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pcsync/pcsync/internal/worker"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // WriteText writes the summary for people: a headline with the rows, the
@@ -34,7 +34,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(b, " %*s", columnWidth(st), st)
 	}
 	b.WriteByte('\n')
-	line := func(name string, count func(worker.Status) int64) {
+	line := func(name string, count func(job.Status) int64) {
 		fmt.Fprintf(b, "  %-24s", name)
 		for _, st := range cols {
 			fmt.Fprintf(b, " %*d", columnWidth(st), count(st))
@@ -43,7 +43,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	for a := range s.counts {
 		if s.ActionTotal(a) > 0 {
-			line(actionLabel(a), func(st worker.Status) int64 { return s.Count(a, st) })
+			line(actionLabel(a), func(st job.Status) int64 { return s.Count(a, st) })
 		}
 	}
 	line("total", s.Status)
@@ -66,13 +66,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 // columns are the statuses the table shows: every one, but unchanged only
 // when some row is (a run with --state), so that the table of a run
 // without it keeps its shape.
-func (s *Summary) columns() []worker.Status {
-	if s.Status(worker.StatusUnchanged) > 0 {
-		return worker.Statuses
+func (s *Summary) columns() []job.Status {
+	if s.Status(job.StatusUnchanged) > 0 {
+		return job.Statuses
 	}
-	cols := make([]worker.Status, 0, len(worker.Statuses))
-	for _, st := range worker.Statuses {
-		if st != worker.StatusUnchanged {
+	cols := make([]job.Status, 0, len(job.Statuses))
+	for _, st := range job.Statuses {
+		if st != job.StatusUnchanged {
 			cols = append(cols, st)
 		}
 	}
@@ -80,7 +80,7 @@ func (s *Summary) columns() []worker.Status {
 }
 
 // columnWidth is the width of a status's column: its name, at least 8.
-func columnWidth(st worker.Status) int { return max(8, len(st.String())) }
+func columnWidth(st job.Status) int { return max(8, len(st.String())) }
 
 // roundDuration rounds d for people: to the second from a minute up, to
 // the millisecond below.

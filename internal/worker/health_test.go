@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 func TestHealthObserve(t *testing.T) {
@@ -61,18 +61,18 @@ func TestRunGivesUpOnADeadAPI(t *testing.T) {
 	clk := &fakeClock{now: time.Unix(0, 0)}
 	p := New(c, Options{Workers: 2, Retries: 1000, GiveUpAfter: time.Minute, Sleep: clk.sleep, Now: clk.Now, Pacer: fakePacer(clk),
 		Backoff: Backoff{Base: time.Second, Max: 4 * time.Second, RetryAfterCap: time.Minute}})
-	tasks := make(chan Task, 20)
+	tasks := make(chan job.Task, 20)
 	for i := 1; i <= 20; i++ {
-		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+		tasks <- task(i, job.Record{Email: "a@b.co", Action: "segments/get"})
 	}
 	close(tasks)
 	var mu sync.Mutex
-	counts := map[Status]int{}
-	err := p.Run(context.Background(), Tasks(tasks), func(r Result) error { mu.Lock(); counts[r.Status]++; mu.Unlock(); return nil })
+	counts := map[job.Status]int{}
+	err := p.Run(context.Background(), Tasks(tasks), func(r job.Result) error { mu.Lock(); counts[r.Status]++; mu.Unlock(); return nil })
 	if !errors.Is(err, ErrGaveUp) {
 		t.Fatalf("Run = %v, want ErrGaveUp", err)
 	}
-	if counts[StatusFailed]+counts[StatusSkipped] != 20 || counts[StatusSkipped] < 18 {
+	if counts[job.StatusFailed]+counts[job.StatusSkipped] != 20 || counts[job.StatusSkipped] < 18 {
 		t.Errorf("statuses %v: want every row recorded, the unsent ones skipped", counts)
 	}
 	if clk.slept() < time.Minute {
@@ -93,14 +93,14 @@ func TestRunStopsWhenCredentialsAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := New(c, Options{Workers: 2})
-	tasks := make(chan Task, 100)
+	tasks := make(chan job.Task, 100)
 	for i := 1; i <= 100; i++ {
-		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+		tasks <- task(i, job.Record{Email: "a@b.co", Action: "segments/get"})
 	}
 	close(tasks)
 	n := 0
 	var mu sync.Mutex
-	err = p.Run(context.Background(), Tasks(tasks), func(Result) error { mu.Lock(); n++; mu.Unlock(); return nil })
+	err = p.Run(context.Background(), Tasks(tasks), func(job.Result) error { mu.Lock(); n++; mu.Unlock(); return nil })
 	if !errors.Is(err, ErrRefused) {
 		t.Fatalf("Run = %v, want ErrRefused", err)
 	}

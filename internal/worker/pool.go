@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // Options configures a Pool.
@@ -73,12 +74,12 @@ func New(c Caller, opt Options) *Pool {
 // pool stops itself the same way when the API is dead for longer than
 // GiveUpAfter (ErrGaveUp) or refuses the credentials (ErrRefused), and Run
 // returns that reason; otherwise the first error feed.Next or emit returns.
-func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) error {
+func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) error {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	p.stop = stop
 	var mu sync.Mutex
-	next := func() (Task, error) {
+	next := func() (job.Task, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		return feed.Next()
@@ -110,15 +111,15 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(Result) error) erro
 }
 
 // Do sends one task, retrying as the options say, and returns its result.
-func (p *Pool) Do(ctx context.Context, t *Task) Result {
+func (p *Pool) Do(ctx context.Context, t *job.Task) job.Result {
 	timer := newAttemptTimer(ctx, p.opt.Timeout)
 	defer timer.stop()
 	return p.do(ctx, t, timer)
 }
 
 // do is Do with the timer of the worker's attempts.
-func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
-	r := Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
+func (p *Pool) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Result {
+	r := job.Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
 		send, err := p.opt.Pacer.Start(ctx)
 		if err != nil {
@@ -129,10 +130,10 @@ func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
 		r.HTTPStatus = status
 		if err == nil {
 			p.health.observe(status, nil, false)
-			r.Status, r.Error, r.Segments = StatusOK, "", segs
+			r.Status, r.Error, r.Segments = job.StatusOK, "", segs
 			return r
 		}
-		r.Status, r.Error = StatusFailed, p.describe(err)
+		r.Status, r.Error = job.StatusFailed, p.describe(err)
 		transient := CheckRetry(ctx, err)
 		if reason := p.health.observe(status, err, transient); reason != nil && p.stop != nil {
 			p.stop(reason)
@@ -155,7 +156,7 @@ func (p *Pool) do(ctx context.Context, t *Task, timer *attemptTimer) Result {
 // attempt makes one request and tells the pacer when it was written (see
 // Send). Its context is not the run's: a request already sent runs to its
 // answer or its timeout even when the run is stopping.
-func (p *Pool) attempt(timer *attemptTimer, s *Send, t *Task) ([]api.Segment, int, error) {
+func (p *Pool) attempt(timer *attemptTimer, s *Send, t *job.Task) ([]api.Segment, int, error) {
 	ctx := timer.begin()
 	if s != nil {
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
@@ -169,7 +170,7 @@ func (p *Pool) attempt(timer *attemptTimer, s *Send, t *Task) ([]api.Segment, in
 
 // stopped is the result of a row whose next attempt never started: err is
 // why the wait was cut short.
-func (p *Pool) stopped(ctx context.Context, r Result, err error) Result {
+func (p *Pool) stopped(ctx context.Context, r job.Result, err error) job.Result {
 	if cause := context.Cause(ctx); cause != nil {
 		err = cause
 	}
@@ -178,7 +179,7 @@ func (p *Pool) stopped(ctx context.Context, r Result, err error) Result {
 		why = " (" + err.Error() + ")"
 	}
 	if r.Attempts == 0 {
-		r.Status, r.Error = StatusSkipped, "not sent: the run was stopped"+why
+		r.Status, r.Error = job.StatusSkipped, "not sent: the run was stopped"+why
 		return r
 	}
 	r.Error = "stopped before retrying: " + r.Error

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/sandboxtest"
@@ -36,12 +35,12 @@ func setup(t *testing.T, faults emulator.Faults) (*emulator.Emulator, *api.Clien
 	return shop.Emulator, shop.Client
 }
 
-func task(i int, rec csvsource.Record) Task {
+func task(i int, rec job.Record) job.Task {
 	j, err := job.Build(&rec, job.Defaults{})
 	if err != nil {
 		panic(err)
 	}
-	return Task{Row: csvsource.Row{Index: i, Line: i + 1}, Job: j}
+	return job.Task{Row: job.Row{Index: i, Line: i + 1}, Job: j}
 }
 
 func TestDoEveryAction(t *testing.T) {
@@ -49,36 +48,36 @@ func TestDoEveryAction(t *testing.T) {
 	p := New(c, Options{Workers: 1, Retries: 0})
 	ctx := context.Background()
 	steps := []struct {
-		rec   csvsource.Record
-		check func(t *testing.T, r Result)
+		rec   job.Record
+		check func(t *testing.T, r job.Result)
 	}{
-		{csvsource.Record{Email: "ada@example.com", Action: "segments/add", SegmentID: "100500"}, func(t *testing.T, r Result) {
+		{job.Record{Email: "ada@example.com", Action: "segments/add", SegmentID: "100500"}, func(t *testing.T, r job.Result) {
 			if ct, ok := em.Contact("ada@example.com", ""); !ok || strings.Join(ct.Segments, ",") != "100500" {
 				t.Errorf("contact after add = %+v", ct)
 			}
 		}},
-		{csvsource.Record{Phone: "+1 555 010 0199", Action: "segments/add", SegmentID: "42"}, func(t *testing.T, r Result) {
+		{job.Record{Phone: "+1 555 010 0199", Action: "segments/add", SegmentID: "42"}, func(t *testing.T, r job.Result) {
 			if em.SegmentSize("42") != 1 {
 				t.Errorf("segment 42 has %d members", em.SegmentSize("42"))
 			}
 		}},
-		{csvsource.Record{Email: "ada@example.com", Action: "segments/get"}, func(t *testing.T, r Result) {
+		{job.Record{Email: "ada@example.com", Action: "segments/get"}, func(t *testing.T, r job.Result) {
 			if len(r.Segments) != 1 || r.Segments[0] != (api.Segment{ID: "100500", Type: "static"}) {
 				t.Errorf("segments = %+v", r.Segments)
 			}
 		}},
-		{csvsource.Record{Email: "ada@example.com", Action: "segments/remove", SegmentID: "100500"}, func(t *testing.T, r Result) {
+		{job.Record{Email: "ada@example.com", Action: "segments/remove", SegmentID: "100500"}, func(t *testing.T, r job.Result) {
 			if em.SegmentSize("100500") != 0 {
 				t.Error("still in segment 100500")
 			}
 		}},
-		{csvsource.Record{Email: "ada@example.com", Action: "subscriptions/manage", EmailBulk: "no", SMSChain: "yes"}, func(t *testing.T, r Result) {
+		{job.Record{Email: "ada@example.com", Action: "subscriptions/manage", EmailBulk: "no", SMSChain: "yes"}, func(t *testing.T, r job.Result) {
 			ct, _ := em.Contact("ada@example.com", "")
 			if ct.Subscriptions["email_bulk"] || !ct.Subscriptions["sms_chain"] || len(ct.Subscriptions) != 2 {
 				t.Errorf("subscriptions = %v", ct.Subscriptions)
 			}
 		}},
-		{csvsource.Record{Email: "ada@example.com", Action: "subscriptions/callback", Event: "hard_bounced"}, func(t *testing.T, r Result) {
+		{job.Record{Email: "ada@example.com", Action: "subscriptions/callback", Event: "hard_bounced"}, func(t *testing.T, r job.Result) {
 			if !em.HardBounced("ada@example.com") {
 				t.Error("not hard-bounced")
 			}
@@ -88,7 +87,7 @@ func TestDoEveryAction(t *testing.T) {
 		tk := task(i+1, s.rec)
 		t.Run(string(tk.Job.Action), func(t *testing.T) {
 			r := p.Do(ctx, &tk)
-			if r.Status != StatusOK || r.HTTPStatus != 200 || r.Attempts != 1 || r.Error != "" {
+			if r.Status != job.StatusOK || r.HTTPStatus != 200 || r.Attempts != 1 || r.Error != "" {
 				t.Fatalf("result = %+v", r)
 			}
 			s.check(t, r)
@@ -99,9 +98,9 @@ func TestDoEveryAction(t *testing.T) {
 func TestDoPermanentErrorIsNotRetried(t *testing.T) {
 	em, c := setup(t, emulator.Faults{})
 	p := New(c, Options{Workers: 1, Retries: 5})
-	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "7"})
+	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "7"})
 	r := p.Do(context.Background(), &tk)
-	if r.Status != StatusFailed || r.HTTPStatus != 403 || r.Attempts != 1 || !strings.Contains(r.Error, "dynamic") {
+	if r.Status != job.StatusFailed || r.HTTPStatus != 403 || r.Attempts != 1 || !strings.Contains(r.Error, "dynamic") {
 		t.Errorf("result = %+v", r)
 	}
 	if n := em.Stats().Requests; n != 1 {
@@ -127,9 +126,9 @@ func TestDoRetriesTransientFailures(t *testing.T) {
 			em, c := setup(t, tt.faults)
 			var s sleeps
 			p := New(c, Options{Workers: 1, Retries: 3, Sleep: s.sleep, Pacer: fakePacer(nil)})
-			tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
+			tk := task(1, job.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
 			r := p.Do(context.Background(), &tk)
-			if r.Status != StatusFailed || r.Attempts != 4 || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.errSub) {
+			if r.Status != job.StatusFailed || r.Attempts != 4 || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.errSub) {
 				t.Errorf("result = %+v", r)
 			}
 			if len(s.d) != 3 {
@@ -150,9 +149,9 @@ func TestDoSucceedsThroughFlakyServer(t *testing.T) {
 	p := New(c, Options{Workers: 1, Retries: 10, Sleep: s.sleep, Pacer: fakePacer(nil)})
 	attempts := 0
 	for i := 1; i <= 200; i++ {
-		tk := task(i, csvsource.Record{Email: "u" + strings.Repeat("x", i%7) + "@example.com", Phone: "", Action: "segments/add", SegmentID: "s" + string(rune('a'+i%26))})
+		tk := task(i, job.Record{Email: "u" + strings.Repeat("x", i%7) + "@example.com", Phone: "", Action: "segments/add", SegmentID: "s" + string(rune('a'+i%26))})
 		r := p.Do(context.Background(), &tk)
-		if r.Status != StatusOK {
+		if r.Status != job.StatusOK {
 			t.Fatalf("row %d: %+v", i, r)
 		}
 		attempts += r.Attempts
@@ -169,11 +168,11 @@ func TestDoDropAfterApplyIsResentAndOK(t *testing.T) {
 	em, c := setup(t, emulator.Faults{RateDropAfter: 1})
 	var s sleeps
 	p := New(c, Options{Workers: 1, Retries: 2, Sleep: s.sleep, Pacer: fakePacer(nil)})
-	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
+	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "100500"})
 	r := p.Do(context.Background(), &tk)
 	// Every answer is lost, so the row cannot be called ok, though the
 	// server applied it: the truth is "failed, no answer".
-	if r.Status != StatusFailed || r.HTTPStatus != 0 || r.Attempts != 3 {
+	if r.Status != job.StatusFailed || r.HTTPStatus != 0 || r.Attempts != 3 {
 		t.Errorf("result = %+v", r)
 	}
 	if em.SegmentSize("100500") != 1 {
@@ -185,9 +184,9 @@ func TestDoTimeout(t *testing.T) {
 	_, c := setup(t, emulator.Faults{RateSlow: 1, SlowDelay: time.Hour})
 	var s sleeps
 	p := New(c, Options{Workers: 1, Retries: 1, Timeout: 20 * time.Millisecond, Sleep: s.sleep, Pacer: fakePacer(nil)})
-	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/get"})
 	r := p.Do(context.Background(), &tk)
-	if r.Status != StatusFailed || r.Attempts != 2 || r.Error != "no answer within 20ms" {
+	if r.Status != job.StatusFailed || r.Attempts != 2 || r.Error != "no answer within 20ms" {
 		t.Errorf("result = %+v", r)
 	}
 }
@@ -197,9 +196,9 @@ func TestRetryAfterPausesThePool(t *testing.T) {
 	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
 	pacer := fakePacer(clk)
 	p := New(c, Options{Workers: 1, Retries: 1, Sleep: clk.sleep, Pacer: pacer, Jitter: func(int64) int64 { return 0 }})
-	tk := task(1, csvsource.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "1"})
+	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "1"})
 	r := p.Do(context.Background(), &tk)
-	if r.Status != StatusFailed || r.HTTPStatus != 429 || r.Attempts != 2 {
+	if r.Status != job.StatusFailed || r.HTTPStatus != 429 || r.Attempts != 2 {
 		t.Fatalf("result = %+v", r)
 	}
 	// The worker waited the 2s Retry-After, and the pacer holds every other
@@ -220,14 +219,14 @@ func TestRunSkipsQueuedRowsWhenStopped(t *testing.T) {
 	p := New(c, Options{Workers: 2})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	tasks := make(chan Task, 5)
+	tasks := make(chan job.Task, 5)
 	for i := 1; i <= 5; i++ {
-		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+		tasks <- task(i, job.Record{Email: "a@b.co", Action: "segments/get"})
 	}
 	close(tasks)
 	var mu sync.Mutex
-	var got []Result
-	err := p.Run(ctx, Tasks(tasks), func(r Result) error { mu.Lock(); got = append(got, r); mu.Unlock(); return nil })
+	var got []job.Result
+	err := p.Run(ctx, Tasks(tasks), func(r job.Result) error { mu.Lock(); got = append(got, r); mu.Unlock(); return nil })
 	if err != nil && err != context.Canceled {
 		t.Fatal(err)
 	}
@@ -235,7 +234,7 @@ func TestRunSkipsQueuedRowsWhenStopped(t *testing.T) {
 		t.Fatalf("%d results, want 5", len(got))
 	}
 	for _, r := range got {
-		if r.Status != StatusSkipped || r.Attempts != 0 {
+		if r.Status != job.StatusSkipped || r.Attempts != 0 {
 			t.Errorf("result = %+v", r)
 		}
 	}
@@ -247,13 +246,13 @@ func TestRunSkipsQueuedRowsWhenStopped(t *testing.T) {
 func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
 	em, c := setup(t, emulator.Faults{})
 	p := New(c, Options{Workers: 1})
-	tasks := make(chan Task, 10)
+	tasks := make(chan job.Task, 10)
 	for i := 1; i <= 10; i++ {
-		tasks <- task(i, csvsource.Record{Email: "a@b.co", Action: "segments/get"})
+		tasks <- task(i, job.Record{Email: "a@b.co", Action: "segments/get"})
 	}
 	close(tasks)
 	errDisk := context.DeadlineExceeded // any error will do
-	err := p.Run(context.Background(), Tasks(tasks), func(Result) error { return errDisk })
+	err := p.Run(context.Background(), Tasks(tasks), func(job.Result) error { return errDisk })
 	if err != errDisk {
 		t.Fatalf("Run = %v", err)
 	}
@@ -274,18 +273,18 @@ func TestRunPacedAccountsEverySend(t *testing.T) {
 	pacer := NewPacer(rate, 1).WithClock(clk.Now, clk.sleep)
 	p := New(c, Options{Workers: 8, Retries: 30, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
 	const n = 200
-	tasks := make(chan Task, n)
+	tasks := make(chan job.Task, n)
 	for i := range n {
-		tasks <- task(i+1, csvsource.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "100500"})
+		tasks <- task(i+1, job.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "100500"})
 	}
 	close(tasks)
 	var mu sync.Mutex
 	attempts, ok := 0, 0
-	err := p.Run(context.Background(), Tasks(tasks), func(r Result) error {
+	err := p.Run(context.Background(), Tasks(tasks), func(r job.Result) error {
 		mu.Lock()
 		defer mu.Unlock()
 		attempts += r.Attempts
-		if r.Status == StatusOK {
+		if r.Status == job.StatusOK {
 			ok++
 		}
 		return nil
@@ -329,19 +328,19 @@ func TestRunPacedAccountsUnsentRequests(t *testing.T) {
 	pacer := NewPacer(2, 1).WithClock(clk.Now, clk.sleep) // a window of 3: fewer than the workers
 	p := New(c, Options{Workers: 4, Retries: 2, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
 	const n = 10
-	tasks := make(chan Task, n)
+	tasks := make(chan job.Task, n)
 	for i := range n {
-		tasks <- task(i+1, csvsource.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "1"})
+		tasks <- task(i+1, job.Record{Email: fmt.Sprintf("u%d@example.com", i), Action: "segments/add", SegmentID: "1"})
 	}
 	close(tasks)
 	failed := 0
 	var mu sync.Mutex
 	done := make(chan error, 1)
 	go func() {
-		done <- p.Run(context.Background(), Tasks(tasks), func(r Result) error {
+		done <- p.Run(context.Background(), Tasks(tasks), func(r job.Result) error {
 			mu.Lock()
 			defer mu.Unlock()
-			if r.Status == StatusFailed && r.Attempts == 3 && r.Error == "connection refused" {
+			if r.Status == job.StatusFailed && r.Attempts == 3 && r.Error == "connection refused" {
 				failed++
 			}
 			return nil

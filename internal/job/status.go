@@ -1,10 +1,4 @@
-package worker
-
-import (
-	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
-	"github.com/pcsync/pcsync/internal/job"
-)
+package job
 
 // Status is the final outcome of a row.
 type Status uint8
@@ -49,27 +43,4 @@ func ParseStatus(v string) (Status, bool) {
 		}
 	}
 	return 0, false
-}
-
-// Task is a validated row waiting to be sent.
-type Task struct {
-	Row csvsource.Row
-	Job job.Job
-}
-
-// Feed yields the tasks of a Pool, one per call, and io.EOF after the last.
-type Feed interface {
-	Next() (Task, error)
-}
-
-// Result is what happened to one row.
-type Result struct {
-	Row        csvsource.Row
-	Action     job.Action // "" when the row has no valid action
-	Status     Status
-	HTTPStatus int           // status of the last answer, 0 when none came
-	Attempts   int           // requests sent for the row
-	Error      string        // why the row did not end ok
-	Segments   []api.Segment // segments/get: the contact's segments
-	Job        job.Job       // the call made, for a row that was sent
 }
