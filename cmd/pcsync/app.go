@@ -9,16 +9,18 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // app is one invocation of the command, with its streams and environment,
 // so that tests can run it in-process.
 type app struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	logFormat      logFormat     // --log-format of the run, for stderr
-	progress       progressSeams // tests drive progress through these
+	stdin            io.Reader
+	stdout, stderr   io.Writer
+	getenv           func(string) string
+	logFormat        logFormat     // --log-format of the run, for stderr
+	progress         progressSeams // tests drive progress through these
+	stateLockTimeout time.Duration // how long a run waits for another run's lock on --state (0: 1s)
 }
 
 // run is the whole command: main only wires signals around it.
@@ -71,7 +73,7 @@ func (a *app) parse(fs *flag.FlagSet, env map[string]string, args []string) erro
 			fs.Usage()
 			return errHelp
 		}
-		return usagef(err.Error() + " (see --help)")
+		return usagef("%w (see --help)", err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -81,7 +83,7 @@ func (a *app) parse(fs *flag.FlagSet, env map[string]string, args []string) erro
 			continue
 		}
 		if err := fs.Set(name, v); err != nil {
-			return usagef(fmt.Sprintf("%s=%q: %v", key, v, err))
+			return usagef("%s=%q: %w", key, v, err)
 		}
 	}
 	return nil

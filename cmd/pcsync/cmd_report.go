@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -71,11 +72,11 @@ func (a *app) report(path string, o *reportOptions) (int, error) {
 		return 0, usagef("report reads a results file, not standard input")
 	}
 	if o.SummaryJSON != "" {
-		if samePath(o.SummaryJSON, path) {
+		if runner.SamePath(o.SummaryJSON, path) {
 			return 0, usagef("--summary-json names the results file itself: choose another path")
 		}
 		if err := summary.CheckJSONPath(o.SummaryJSON); err != nil {
-			return 0, usagef(fmt.Sprintf("--summary-json: cannot write %s: %v", o.SummaryJSON, err))
+			return 0, usagef("--summary-json: cannot write %s: %w", o.SummaryJSON, err)
 		}
 	}
 	sum := summary.New(summary.Options{})

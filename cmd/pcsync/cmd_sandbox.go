@@ -47,7 +47,7 @@ func (a *app) cmdSandbox(ctx context.Context, args []string) int {
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return a.fail(ctx, usagef(fmt.Sprintf("cannot listen on %s: %v", *addr, err)))
+		return a.fail(ctx, usagef("cannot listen on %s: %w", *addr, err))
 	}
 	srv := &http.Server{Handler: emulator.New(opt), ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()

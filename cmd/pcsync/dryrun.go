@@ -9,43 +9,27 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
-	"github.com/pcsync/pcsync/internal/csvsource"
-	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
 )
 
-// dryRunSamples is how many invalid rows a dry run lists.
-const dryRunSamples = 10
-
 // dryRun validates every row (with --shard, every row of the shard) and
 // prints the plan, with an example of the request each action sends; it
 // sends nothing, needs no credentials and writes no file. It exits 1 when
-// any row is invalid. With --state it reads the state (path is the input's
-// file, read again by --mirror), never writes it, and exits 2 when the
-// mirror's guard would refuse the run.
-func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults, o *runOptions, total int, path string) (int, error) {
+// any row is invalid. With --state it reads the state, never writes it,
+// and exits 2 when the mirror's guard would refuse the run.
+func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (int, error) {
 	client, err := dryRunClient(o)
 	if err != nil {
 		return 0, err
 	}
-	inc, err := a.openIncremental(ctx, o, path, src.Header(), d, strings.TrimSpace(o.ShopID), true)
-	if err != nil {
-		return 0, err
-	}
-	defer inc.close()
-	var dd *dedupe.Table
-	if o.Dedupe {
-		dd = dedupe.New(total)
-		reserveMemory(dd.Bytes())
-	}
-	p, err := runner.MakePlan(ctx, shardRows(src, o), d, dd, inc.incremental(), dryRunSamples)
+	p, err := sess.Plan(ctx, strings.TrimSpace(o.ShopID))
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
 		}
-		return 0, usagef(err.Error())
+		return 0, err
 	}
 	w := a.stdout
 	if o.Shard.N > 0 {
@@ -64,10 +48,10 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 	if o.Dedupe {
 		fmt.Fprintf(w, "  %-24s %8d\n", "duplicate (not sent)", p.Duplicates)
 	}
-	if o.State != "" {
+	if p.State != nil {
 		fmt.Fprintf(w, "  %-24s %8d\n", "unchanged (not sent)", p.Unchanged)
 	}
-	refused := inc.printDryRun(w, o, p)
+	refused := printStatePlan(w, p, valid, float64(o.MaxRemovals))
 	if p.HardBounced > 0 {
 		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
 	}
@@ -94,6 +78,32 @@ func (a *app) dryRun(ctx context.Context, src *csvsource.Source, d job.Defaults,
 		return exitRowsFailed, nil
 	}
 	return exitOK, nil
+}
+
+// printStatePlan adds to a dry run's plan what the state changes: the
+// rows that would be sent (send of them) and those unchanged, and with
+// --mirror the removals and the guard's verdict, which it returns.
+func printStatePlan(w io.Writer, p *runner.Plan, send int, maxRemovals float64) (refused bool) {
+	if p.State == nil {
+		return false
+	}
+	if !p.State.Exists {
+		fmt.Fprintf(w, "state %s: does not exist yet (the first run creates it): %d rows would be sent, none is unchanged\n", p.State.Path, send)
+	} else {
+		fmt.Fprintf(w, "state %s: %d rows would be sent, %d are unchanged since an earlier run (not sent)\n", p.State.Path, send, p.Unchanged)
+	}
+	m := p.Mirror
+	if m == nil {
+		return false
+	}
+	fmt.Fprintf(w, "mirror of segment %s: the state holds %d of its contacts; %d would be removed (%s)\n",
+		m.Segment, m.Members, m.Removals, runner.Percent(m.Share))
+	if m.Refused {
+		fmt.Fprintf(w, "  the run would be refused: more than --max-removals %s\n", runner.Percent(maxRemovals))
+		return true
+	}
+	fmt.Fprintf(w, "  within --max-removals %s\n", runner.Percent(maxRemovals))
+	return false
 }
 
 // roundDuration rounds d for people: to the second from a minute up, to the
@@ -128,7 +138,7 @@ func dryRunClient(o *runOptions) (*api.Client, error) {
 	}
 	c, err := api.NewClient(url, api.Credentials{ShopID: id, ShopSecret: placeholderSecret}, api.WithUserAgent("pcsync/"+version))
 	if err != nil {
-		return nil, usagef(fmt.Sprintf("--api-url %s: %v", url, err))
+		return nil, usagef("--api-url %s: %w", url, err)
 	}
 	return c, nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+
+	"github.com/pcsync/pcsync/internal/runner"
 )
 
 // The exit statuses, the one table every path of the command goes through.
@@ -13,18 +15,15 @@ const (
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM
 )
 
-// usageError is a problem with the command line or the configuration:
-// nothing was done.
-type usageError struct{ msg string }
+// usagef is a problem with the command line or the configuration: nothing
+// was done. A %w keeps its cause.
+func usagef(format string, args ...any) error { return runner.Usagef(format, args...) }
 
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(msg string) error { return &usageError{msg: msg} }
-
-// exitCode maps the outcome of a command to its exit status: a usageError
-// means nothing was done; any other error came after rows were sent.
+// exitCode maps the outcome of a command to its exit status: a
+// *runner.UsageError means nothing was done; any other error came after
+// rows were sent.
 func exitCode(ctx context.Context, err error, rowsNotOK bool) int {
-	var ue *usageError
+	var ue *runner.UsageError
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted

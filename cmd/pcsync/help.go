@@ -66,7 +66,7 @@ func (a *app) help(ctx context.Context, args []string) int {
 		case "sandbox":
 			return a.cmdSandbox(ctx, []string{"--help"})
 		}
-		return a.fail(ctx, usagef(fmt.Sprintf("no help on %q: try 'pcsync help run', 'pcsync help report' or 'pcsync help sandbox'", args[0])))
+		return a.fail(ctx, usagef("no help on %q: try 'pcsync help run', 'pcsync help report' or 'pcsync help sandbox'", args[0]))
 	}
 	w := a.stdout
 	fmt.Fprint(w, commandsText)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/runner"
 )
 
 // How often progress is shown: a log line every defaultProgressEvery (or
@@ -23,13 +24,6 @@ const (
 	defaultProgressEvery = 10 * time.Second
 	progressBarEvery     = 200 * time.Millisecond
 )
-
-// progressCounts is what progress reads of a run as it goes: how many rows
-// ended with each status. *runner.Tally is one, safe to read while the run
-// writes it.
-type progressCounts interface {
-	Status(job.Status) int64
-}
 
 // progressSeams lets tests drive progress; the zero value is the real
 // thing.
@@ -45,7 +39,7 @@ type progressSeams struct {
 // rows this run will finish, -1 when unknown. The returned function shows
 // the final state (the bar at 100%, its line ended; a last log line) and
 // returns once nothing more will be written.
-func (a *app) startProgress(c progressCounts, total int, o *runOptions) func() {
+func (a *app) startProgress(c runner.Counts, total int, o *runOptions) func() {
 	if o.Quiet {
 		return func() {}
 	}
@@ -120,7 +114,7 @@ type figures struct {
 // Skipped rows (a run stopped by an interrupt, refused credentials or
 // --give-up-after) are not done: the bar of an interrupted run stays where
 // it was, and the rate is of rows dealt with.
-func readFigures(c progressCounts, total int64, elapsed time.Duration) figures {
+func readFigures(c runner.Counts, total int64, elapsed time.Duration) figures {
 	f := figures{total: total, elapsed: elapsed}
 	for _, s := range job.Statuses {
 		n := c.Status(s)

@@ -35,13 +35,13 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 	var rf resultsFile
 	f, err := os.Open(path)
 	if err != nil {
-		return rf, usagef(fmt.Sprintf("cannot read results: %v", err))
+		return rf, usagef("cannot read results: %w", err)
 	}
 	defer f.Close()
 	// The header, as input is read: byte order mark, delimiter, UTF-16.
 	src, err := csvsource.Open(f, csvsource.Options{Comma: comma})
 	if err != nil {
-		return rf, usagef(fmt.Sprintf("%s: %v", path, err))
+		return rf, usagef("%s: %w", path, err)
 	}
 	h := src.Header()
 	src.Close()
@@ -49,8 +49,8 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 	for _, name := range reportColumns {
 		i := h.Index(name)
 		if i < 0 {
-			return rf, usagef(fmt.Sprintf("%s is not a pcsync results file: it has no %q column (its columns: %s)",
-				path, name, strings.Join(h.Names, string(h.Comma))))
+			return rf, usagef("%s is not a pcsync results file: it has no %q column (its columns: %s)",
+				path, name, strings.Join(h.Names, string(h.Comma)))
 		}
 		col[name] = i
 	}
@@ -58,7 +58,7 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 	rf.hasAction = actionCol >= 0
 
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return rf, usagef(fmt.Sprintf("cannot read results: %v", err))
+		return rf, usagef("cannot read results: %w", err)
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
@@ -69,7 +69,7 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 	r.FieldsPerRecord = len(h.Names)
 	r.ReuseRecord = true
 	if _, err := r.Read(); err != nil {
-		return rf, usagef(fmt.Sprintf("%s: cannot read its header: %v", path, err))
+		return rf, usagef("%s: cannot read its header: %w", path, err)
 	}
 	for {
 		rec, err := r.Read()
@@ -81,11 +81,11 @@ func readResults(path string, comma rune, sum *summary.Summary) (resultsFile, er
 				rf.cutShort = true
 				return rf, nil
 			}
-			return rf, usagef(fmt.Sprintf("%s: %v", path, err))
+			return rf, usagef("%s: %w", path, err)
 		}
 		if err := countRecord(rec, col, actionCol, sum); err != nil {
 			line, _ := r.FieldPos(0)
-			return rf, usagef(fmt.Sprintf("%s, line %d: %v", path, line, err))
+			return rf, usagef("%s, line %d: %w", path, line, err)
 		}
 	}
 }

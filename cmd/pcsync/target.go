@@ -52,9 +52,9 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	if err != nil {
 		t.close()
 		if errors.Is(err, api.ErrInsecureURL) {
-			return nil, usagef(fmt.Sprintf("--api-url %s: %v", o.APIURL, err))
+			return nil, usagef("--api-url %s: %w", o.APIURL, err)
 		}
-		return nil, usagef(fmt.Sprintf("API: %v", err))
+		return nil, usagef("API: %w", err)
 	}
 	t.client = client
 	return t, nil
@@ -66,22 +66,22 @@ func (a *app) credentials(o *runOptions) (api.Credentials, error) {
 	var c api.Credentials
 	c.ShopID = strings.TrimSpace(o.ShopID)
 	if c.ShopID == "" {
-		return c, usagef("no shop ID: set " + envShopID + " or --shop-id (or try --sandbox)")
+		return c, usagef("no shop ID: set %s or --shop-id (or try --sandbox)", envShopID)
 	}
 	switch {
 	case o.SecretFile != "":
 		b, err := os.ReadFile(o.SecretFile)
 		if err != nil {
-			return c, usagef(fmt.Sprintf("cannot read the shop secret file: %v", err))
+			return c, usagef("cannot read the shop secret file: %w", err)
 		}
 		c.ShopSecret = api.Secret(strings.TrimSpace(string(b)))
 		if c.ShopSecret == "" {
-			return c, usagef(fmt.Sprintf("the shop secret file %s is empty", o.SecretFile))
+			return c, usagef("the shop secret file %s is empty", o.SecretFile)
 		}
 	case a.getenv(envShopSecret) != "":
 		c.ShopSecret = api.Secret(strings.TrimSpace(a.getenv(envShopSecret)))
 	default:
-		return c, usagef("no shop secret: set " + envShopSecret + " or --shop-secret-file (or try --sandbox)")
+		return c, usagef("no shop secret: set %s or --shop-secret-file (or try --sandbox)", envShopSecret)
 	}
 	return c, nil
 }

@@ -20,6 +20,14 @@ type Plan struct {
 	Samples     []Invalid // the first invalid rows
 	HardBounced int       // hard_bounced events: they delete contacts
 	Examples    [job.NumActions]*job.Job
+	State       *StatePlan  // with --state
+	Mirror      *MirrorPlan // with --mirror
+}
+
+// StatePlan is what a dry run found of the state (--state).
+type StatePlan struct {
+	Path   string
+	Exists bool // false: the first run creates it
 }
 
 // Invalid is one invalid row of a Plan.

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"bufio"
@@ -34,12 +34,12 @@ type mirrorPlan struct {
 func planMirror(ctx context.Context, path string, h csvsource.Header, d job.Defaults, seg api.SegmentID, st *state.Store) (*mirrorPlan, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usagef(fmt.Sprintf("cannot read input: %v", err))
+		return nil, Usagef("cannot read input: %w", err)
 	}
 	defer f.Close()
 	src, err := csvsource.Open(f, csvsource.Options{Comma: h.Comma})
 	if err != nil {
-		return nil, usagef(fmt.Sprintf("%s: %v", displayName(path), err))
+		return nil, Usagef("%s: %w", displayName(path), err)
 	}
 	defer src.Close()
 	keys := keysort.New("", 0)
@@ -53,7 +53,7 @@ func planMirror(ctx context.Context, path string, h csvsource.Header, d job.Defa
 			break
 		}
 		if err != nil {
-			return nil, usagef(fmt.Sprintf("%s: %v; nothing was sent", displayName(path), err))
+			return nil, Usagef("%s: %w; nothing was sent", displayName(path), err)
 		}
 		if err := mirrorRow(keys, &row, d, seg); err != nil {
 			return nil, err
@@ -102,11 +102,11 @@ func mirrorRow(keys *keysort.Sorter, row *job.Row, d job.Defaults, seg api.Segme
 	}
 	switch {
 	case j.Action != job.SegmentsAdd:
-		return usagef(fmt.Sprintf("row %d (line %d): action %q: --mirror takes segments/add rows only (the file is the segment's membership); nothing was sent",
-			row.Index, row.Line, row.Record.Action))
+		return Usagef("row %d (line %d): action %q: --mirror takes segments/add rows only (the file is the segment's membership); nothing was sent",
+			row.Index, row.Line, row.Record.Action)
 	case j.SegmentID != seg:
-		return usagef(fmt.Sprintf("row %d (line %d): segment_id %q: --mirror --segment-id %s takes rows of that segment only; nothing was sent",
-			row.Index, row.Line, row.Record.SegmentID, seg))
+		return Usagef("row %d (line %d): segment_id %q: --mirror --segment-id %s takes rows of that segment only; nothing was sent",
+			row.Index, row.Line, row.Record.SegmentID, seg)
 	}
 	if err := keys.Add(job.ContactKey(j.Contact.Email, j.Contact.Phone)); err != nil {
 		return err

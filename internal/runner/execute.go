@@ -1,0 +1,208 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/resume"
+	"github.com/pcsync/pcsync/internal/summary"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// Target is where a run sends: its pool of workers (which holds the API
+// client) and the shop.
+type Target struct {
+	Pool    *worker.Pool
+	Workers int    // the pool's worker count
+	ShopID  string // recorded in and checked against the state
+	Secret  string // scrubbed from every file the run writes
+}
+
+// Outcome is what a run did.
+type Outcome struct {
+	Summary     *summary.Summary
+	ResultsPath string // "-": standard output
+	FailedPath  string
+	Resumed     bool  // a resumed run: AlreadyDone rows were done by an earlier one
+	AlreadyDone int   // rows an earlier run did, not sent again
+	NotInFailed int64 // rows not done that the failed-rows file leaves out (--mirror's removals)
+	// Err is why the run stopped before its end, nil when it did not:
+	// the context's error, a refusal of the credentials (a *UsageError),
+	// the API down for --give-up-after, a broken input record or a
+	// failure to write results. The rows not sent are marked skipped.
+	Err error
+}
+
+// Stopped says why the run stopped early, as the summary records it: one
+// of summary's Stopped constants, or "" (none, or interrupted).
+func (o *Outcome) Stopped(interrupted bool) string {
+	switch {
+	case errors.Is(o.Err, worker.ErrRefused):
+		return summary.StoppedRefused
+	case errors.Is(o.Err, worker.ErrGaveUp):
+		return summary.StoppedGaveUp
+	case o.Err != nil && !interrupted:
+		return summary.StoppedError
+	}
+	return ""
+}
+
+// Failed returns how many rows the failed-rows file lists.
+func (o *Outcome) Failed() int64 {
+	return o.Summary.Total() - o.Summary.Done() - o.NotInFailed
+}
+
+// Execute sends the run's rows to t and records every row's result. What
+// can refuse the run is checked first, before any file is touched: the
+// output paths, the state, the mirror's guard and an earlier run's
+// results; such a refusal is returned as an error (a *UsageError: nothing
+// was done). Once rows are being sent, Execute returns an Outcome, whose
+// Err says why the run stopped early, if it did.
+func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
+	o := &s.opt
+	out := resolveOutputs(o.Input, o.Out, o.Failed)
+	if err := out.check(o.Input); err != nil {
+		return nil, err
+	}
+	if err := checkSummaryJSON(o.SummaryJSON, o.Input, out); err != nil {
+		return nil, err
+	}
+	if err := checkStatePath(o.State, out, o.SummaryJSON); err != nil {
+		return nil, err
+	}
+	h := s.src.Header()
+	inc, err := openIncremental(ctx, o, s.in.Name(), h, t.ShopID, false)
+	if err != nil {
+		return nil, err
+	}
+	defer inc.close()
+	if err := inc.guard(o.MaxRemovals); err != nil {
+		return nil, err
+	}
+	s.noteMirror(inc)
+	var earlier *resume.State
+	if o.Resume {
+		if earlier, err = s.loadEarlier(out.resultsPath); err != nil {
+			return nil, err
+		}
+	}
+	if err := out.open(earlier != nil, o.Stdout); err != nil {
+		return nil, err
+	}
+	defer out.close()
+	w, err := results.NewWriter(out.results, out.failed, h,
+		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
+	if err != nil {
+		return nil, fmt.Errorf("cannot write results: %w", err)
+	}
+
+	tally := &Tally{}
+	sum := summary.New(summary.Options{Clean: w.Text})
+	sink := &summarySink{Sink: w, sum: sum}
+	cfg := Config{
+		Source: s.rows(), Defaults: o.Defaults, Pool: t.Pool, Workers: t.Workers,
+		Sink: sink, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+	}
+	total := s.mine + inc.configure(&cfg, h)
+	cfg.Dedupe = s.dedupe(total)
+	oc := &Outcome{Summary: sum, ResultsPath: out.resultsPath, FailedPath: out.failedPath, Resumed: earlier != nil}
+	if earlier != nil {
+		cfg.Skip, oc.AlreadyDone = earlier.Done, earlier.Count()
+		total -= oc.AlreadyDone
+	}
+	if s.opt.Observer != nil {
+		s.opt.Observer.Started(tally, total)
+	}
+	start := time.Now()
+	runErr := Run(ctx, cfg)
+	if s.opt.Observer != nil {
+		s.opt.Observer.Stopped()
+	}
+	closeErr := out.close()
+	oc.NotInFailed = sink.removalsNotDone
+	if sink.removalsNotDone > 0 {
+		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", sink.removalsNotDone)
+	}
+	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(oc.AlreadyDone)
+	if runErr == nil {
+		runErr = closeErr
+	}
+	oc.Err = s.stopError(ctx, runErr)
+	return oc, nil
+}
+
+// stopError words why a run stopped early.
+func (s *Session) stopError(ctx context.Context, err error) error {
+	var ce *csvsource.Error
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return err
+	case errors.Is(err, worker.ErrRefused):
+		return Usagef("%w; stopped before sending the rest (marked skipped)", err)
+	case errors.Is(err, worker.ErrGaveUp):
+		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
+	case errors.As(err, &ce):
+		return fmt.Errorf("%s: %w (the rows before it were processed; see the results)", s.in.display(), err)
+	}
+	return err
+}
+
+// noteMirror says, before a mirrored run sends anything, what it will do.
+func (s *Session) noteMirror(inc *incremental) {
+	if inc == nil || inc.mirror == nil {
+		return
+	}
+	m := inc.mirror
+	if m.removals == 0 {
+		s.notef(slog.LevelInfo, "mirror of segment %s: the state holds %d of its contacts; none is to be removed", m.segment, m.members)
+		return
+	}
+	s.notef(slog.LevelInfo, "mirror of segment %s: the state holds %d of its contacts; %d of those added by a mirrored run are not in the file and are removed once the file's rows are sent",
+		m.segment, m.members, m.removals)
+}
+
+// summarySink forwards every result to the results writer and, once it is
+// written, counts it in the run's summary. The runner calls it from its one
+// writing goroutine, so the summary needs no lock; it is read after the run.
+type summarySink struct {
+	Sink
+	sum             *summary.Summary
+	removalsNotDone int64 // --mirror's removals that did not end ok
+}
+
+func (s *summarySink) Write(r *job.Result) error {
+	if err := s.Sink.Write(r); err != nil {
+		return err
+	}
+	s.sum.Add(r)
+	if !r.Row.FromInput() && !r.Status.Done() {
+		s.removalsNotDone++
+	}
+	return nil
+}
+
+// checkSummaryJSON refuses, before anything is sent, a --summary-json path
+// that could not be written at the end or that names another file of the
+// run.
+func checkSummaryJSON(path, input string, out *outputs) error {
+	if path == "" {
+		return nil
+	}
+	for _, p := range []string{input, out.resultsPath, out.failedPath} {
+		if p != "-" && SamePath(path, p) {
+			return Usagef("--summary-json %s is also the input or an output of the run: choose another path", path)
+		}
+	}
+	if err := summary.CheckJSONPath(path); err != nil {
+		return Usagef("--summary-json: cannot write %s: %w", path, err)
+	}
+	return nil
+}

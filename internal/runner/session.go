@@ -1,0 +1,159 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/dedupe"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/shard"
+)
+
+// Options is one run as the command line describes it.
+type Options struct {
+	Input    string    // the input's path; "-" reads Stdin (spooled to a temporary file)
+	Stdin    io.Reader // standard input
+	Comma    rune      // the delimiter; 0 detects it from the header
+	Defaults job.Defaults
+	Shard    shard.Spec // the zero Spec: every row
+	Dedupe   bool       // send exact duplicates once
+	Resume   bool       // finish an earlier run of the same input and results file
+
+	State            string        // --state: the state file ("": none)
+	Mirror           bool          // --mirror: the file is the segment's whole membership
+	MaxRemovals      float64       // --mirror's guard: the share of the segment a run may remove
+	StateLockTimeout time.Duration // how long to wait for another run's lock on the state (0: state's default)
+
+	Out, Failed string // the results and failed-rows files; "" puts them beside the input; Out "-" is Stdout
+	Stdout      io.Writer
+	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
+
+	// Observer hears what the run has to say, and when rows start and
+	// stop being sent; nil hears nothing.
+	Observer Observer
+	// Reserve, when set, is told the bytes of data that live as long as
+	// the run (the --dedupe table), so that the memory limit can make
+	// room for them.
+	Reserve func(bytes int)
+}
+
+// Observer is how a run talks to whoever watches it (the command's
+// terminal UI). Its methods are called from the goroutine that called
+// Open, Plan or Execute.
+type Observer interface {
+	// Notef says one thing about the run, at level.
+	Notef(level slog.Level, format string, args ...any)
+	// Started is called when rows are about to be sent: counts is read
+	// while the run goes on; total is the rows this run will finish (-1
+	// when unknown).
+	Started(counts Counts, total int)
+	// Stopped is called when every row has been recorded.
+	Stopped()
+}
+
+// Counts is what progress reads of a run as it goes: how many rows ended
+// with each status. It is safe to read while the run writes.
+type Counts interface {
+	Status(job.Status) int64
+}
+
+// Session is one opened run: its input scanned and its header checked.
+// Plan it (a dry run) or Execute it, then Close it.
+type Session struct {
+	opt       Options
+	in        *inputFile
+	src       *csvsource.Source
+	all, mine int
+}
+
+// Open opens the input and checks, before anything is sent, what can be
+// checked without credentials: the options, the whole input's structure
+// (a broken CSV is refused) and its header. With a shard it counts the
+// shard's rows in the same pass.
+func Open(ctx context.Context, opt Options) (*Session, error) {
+	if err := checkStateFlags(&opt); err != nil {
+		return nil, err
+	}
+	in, all, mine, err := openInput(opt.Input, opt.Stdin, opt.Comma, opt.Shard)
+	if err != nil {
+		return nil, err
+	}
+	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma})
+	if err != nil {
+		in.Close()
+		return nil, Usagef("%s: %w", in.display(), err)
+	}
+	if err := checkHeader(src.Header(), opt.Defaults.Action != ""); err != nil {
+		src.Close()
+		in.Close()
+		return nil, err
+	}
+	return &Session{opt: opt, in: in, src: src, all: all, mine: mine}, nil
+}
+
+// Close closes the input (and removes a spooled copy of standard input).
+func (s *Session) Close() error {
+	s.src.Close()
+	return s.in.Close()
+}
+
+// Rows returns the number of the input's data rows, and of those this
+// run reads (with a shard, the shard's).
+func (s *Session) Rows() (all, mine int) { return s.all, s.mine }
+
+// Header returns the input's header.
+func (s *Session) Header() csvsource.Header { return s.src.Header() }
+
+// rows is the rows this run reads: with a shard, only the shard's,
+// numbered as in the input.
+func (s *Session) rows() job.Rows {
+	return shard.Filter(s.src, s.src.Header(), s.opt.Shard, nil)
+}
+
+// dedupe returns the --dedupe table, sized for the run's rows, or nil.
+func (s *Session) dedupe(rows int) *dedupe.Table {
+	if !s.opt.Dedupe {
+		return nil
+	}
+	t := dedupe.New(rows)
+	if s.opt.Reserve != nil {
+		s.opt.Reserve(t.Bytes())
+	}
+	return t
+}
+
+func (s *Session) notef(level slog.Level, format string, args ...any) {
+	if s.opt.Observer != nil {
+		s.opt.Observer.Notef(level, format, args...)
+	}
+}
+
+// dryRunSamples is how many invalid rows a dry run lists.
+const dryRunSamples = 10
+
+// Plan validates every row this run reads and returns what a run would
+// do; it sends nothing and writes nothing. With --state it reads the
+// state (shopID is the shop a run would write to, "" for unknown) and
+// never writes it.
+func (s *Session) Plan(ctx context.Context, shopID string) (*Plan, error) {
+	inc, err := openIncremental(ctx, &s.opt, s.in.Name(), s.src.Header(), shopID, true)
+	if err != nil {
+		return nil, err
+	}
+	defer inc.close()
+	p, err := MakePlan(ctx, s.rows(), s.opt.Defaults, s.dedupe(s.mine), inc.incremental(), dryRunSamples)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, Usagef("%w", err)
+	}
+	if inc != nil {
+		p.State = &StatePlan{Path: s.opt.State, Exists: inc.store.Exists()}
+		p.Mirror = inc.mirrorPlan(s.opt.MaxRemovals)
+	}
+	return p, nil
+}
