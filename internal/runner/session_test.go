@@ -1,0 +1,259 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
+	"github.com/pcsync/pcsync/internal/shard"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// watcher is an Observer that records its calls.
+type watcher struct {
+	mu      sync.Mutex
+	notes   []string
+	started int // calls of Started
+	total   int
+	stopped int
+	counts  Counts
+}
+
+func (w *watcher) Notef(_ slog.Level, format string, args ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.notes = append(w.notes, fmt.Sprintf(format, args...))
+}
+func (w *watcher) Started(c Counts, total int) { w.started++; w.total = total; w.counts = c }
+func (w *watcher) Stopped()                    { w.stopped++ }
+
+func writeInput(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "in.csv")
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestOpenRefusesWithTheCause(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		opt   Options
+		cause error  // errors.Is through the UsageError, when set
+		text  string // in the message
+	}{
+		{"missing input", Options{Input: filepath.Join(dir, "nope.csv")}, fs.ErrNotExist, "cannot read input"},
+		{"no rows", Options{Input: writeInput(t, "email,action\n")}, nil, "the header has no rows under it"},
+		{"no contact column", Options{Input: writeInput(t, "name,action\nada,segments/get\n")}, nil, "no email or phone column"},
+		{"no action", Options{Input: writeInput(t, "email\nada@example.com\n")}, nil, "no action column"},
+		{"mirror without state", Options{Input: writeInput(t, "email\nada@example.com\n"), Mirror: true}, nil, "--mirror needs --state"},
+		{"broken CSV", Options{Input: writeInput(t, "email,action\n\"ada,segments/get\n")}, nil, "nothing was sent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := Open(context.Background(), tt.opt)
+			if err == nil {
+				s.Close()
+				t.Fatal("opened; want a refusal")
+			}
+			var ue *UsageError
+			if !errors.As(err, &ue) {
+				t.Errorf("error %v is a %T, want a *UsageError (nothing done)", err, err)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Errorf("errors.Is(%v, %v) = false: the cause is lost", err, tt.cause)
+			}
+			if !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("error %q does not say %q", err, tt.text)
+			}
+		})
+	}
+}
+
+func TestOpenSpoolsStandardInputAndRemovesTheCopy(t *testing.T) {
+	t.Parallel()
+	s, err := Open(context.Background(), Options{Input: "-", Stdin: strings.NewReader("email,action\nada@example.com,segments/get\nbob@example.com,segments/get\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spooled := s.in.Name()
+	if all, mine := s.Rows(); all != 2 || mine != 2 {
+		t.Errorf("Rows() = %d, %d; want 2, 2", all, mine)
+	}
+	if _, err := os.Stat(spooled); err != nil {
+		t.Fatalf("the spooled copy is not there while the session is open: %v", err)
+	}
+	s.Close()
+	if _, err := os.Stat(spooled); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the spooled copy of standard input survives Close: %v", err)
+	}
+}
+
+func TestOpenCountsTheShardsRows(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("email,action\n")
+	for i := range 100 {
+		b.WriteString("u" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "@example.com,segments/get\n")
+	}
+	in := writeInput(t, b.String())
+	total := 0
+	for k := 1; k <= 3; k++ {
+		s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Plan(context.Background(), "")
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, mine := s.Rows()
+		if all != 100 || p.Rows != mine {
+			t.Errorf("shard %d/3: Rows() = %d, %d and the plan has %d rows; want 100 and the plan's count", k, all, mine, p.Rows)
+		}
+		total += mine
+	}
+	if total != 100 {
+		t.Errorf("the shards hold %d rows between them, want 100", total)
+	}
+}
+
+func TestPlanCountsAndExamples(t *testing.T) {
+	t.Parallel()
+	in := writeInput(t, input(50))
+	s, err := Open(context.Background(), Options{Input: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.Plan(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// input(50): every fifth invalid (10), of the rest the even ones get (20), the odd add (20).
+	if p.Rows != 50 || p.Invalid != 10 || p.ByAction[job.SegmentsGet.Index()] != 20 || p.ByAction[job.SegmentsAdd.Index()] != 20 {
+		t.Errorf("plan: %d rows, %d invalid, by action %v; want 50, 10, 20 add and 20 get", p.Rows, p.Invalid, p.ByAction)
+	}
+	if p.Examples[job.SegmentsAdd.Index()] == nil || p.Examples[job.SegmentsGet.Index()] == nil || p.Examples[job.SubscriptionsManage.Index()] != nil {
+		t.Errorf("examples %v: want one for add and get only", p.Examples)
+	}
+	if p.State != nil || p.Mirror != nil {
+		t.Errorf("a plan without --state has a state part")
+	}
+}
+
+func TestExecuteSendsEveryRowAndTellsTheObserver(t *testing.T) {
+	t.Parallel()
+	shop := sandboxtest.New(t, emulator.Faults{})
+	in := writeInput(t, input(40))
+	w := &watcher{}
+	s, err := Open(context.Background(), Options{Input: in, Observer: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pool := worker.New(shop.Client, worker.Options{Workers: 4})
+	out, err := s.Execute(context.Background(), Target{Pool: pool, Workers: 4, ShopID: shop.Options.ShopID, Secret: shop.Options.ShopSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Err != nil {
+		t.Fatalf("the run stopped early: %v", out.Err)
+	}
+	if w.started != 1 || w.stopped != 1 || w.total != 40 {
+		t.Errorf("observer: Started %d times (total %d), Stopped %d times; want once each, total 40", w.started, w.total, w.stopped)
+	}
+	if got := w.counts.Status(job.StatusOK) + w.counts.Status(job.StatusInvalid); got != 40 {
+		t.Errorf("the counts progress read say %d rows ended ok or invalid, want 40", got)
+	}
+	sum := out.Summary
+	if sum.Total() != 40 || sum.Status(job.StatusOK) != 32 || sum.Status(job.StatusInvalid) != 8 {
+		t.Errorf("summary: %d rows, %d ok, %d invalid; want 40, 32, 8", sum.Total(), sum.Status(job.StatusOK), sum.Status(job.StatusInvalid))
+	}
+	if out.Failed() != 8 || out.ResultsPath != strings.TrimSuffix(in, ".csv")+".results.csv" {
+		t.Errorf("outcome: %d failed rows, results at %s", out.Failed(), out.ResultsPath)
+	}
+	if n := shop.Emulator.Stats().Requests; n != 32 {
+		t.Errorf("the API got %d requests, want 32", n)
+	}
+}
+
+func TestExecuteRefusedCredentialsAreAUsageError(t *testing.T) {
+	t.Parallel()
+	shop := sandboxtest.New(t, emulator.Faults{})
+	bad, err := api.NewClient(shop.URL, api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: "wrong-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), Options{Input: writeInput(t, input(20))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out, err := s.Execute(context.Background(), Target{Pool: worker.New(bad, worker.Options{Workers: 1}), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ue *UsageError
+	if !errors.As(out.Err, &ue) || !errors.Is(out.Err, worker.ErrRefused) {
+		t.Errorf("Err = %v; want a *UsageError wrapping worker.ErrRefused", out.Err)
+	}
+	if got := out.Stopped(false); got != "refused" {
+		t.Errorf("Stopped() = %q, want refused", got)
+	}
+	if skipped := out.Summary.Status(job.StatusSkipped); skipped == 0 {
+		t.Errorf("no row was marked skipped after the refusal")
+	}
+}
+
+func TestExecuteRefusesOutputsThatClobber(t *testing.T) {
+	t.Parallel()
+	shop := sandboxtest.New(t, emulator.Faults{})
+	in := writeInput(t, input(5))
+	tests := []struct {
+		name string
+		opt  Options
+		text string
+	}{
+		{"results over the input", Options{Out: in}, "is the input"},
+		{"failed to stdout", Options{Failed: "-"}, "--failed must name a file"},
+		{"same file twice", Options{Out: in + ".x", Failed: in + ".x"}, "name the same file"},
+		{"state is an output", Options{State: in + ".results.csv", Out: in + ".results.csv"}, "also an output"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opt := tt.opt
+			opt.Input = in
+			s, err := Open(context.Background(), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, err = s.Execute(context.Background(), Target{Pool: worker.New(shop.Client, worker.Options{}), Workers: 1})
+			var ue *UsageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("Execute: %v; want a *UsageError saying %q", err, tt.text)
+			}
+			if n := shop.Emulator.Stats().Requests; n != 0 {
+				t.Errorf("%d requests sent before the refusal", n)
+			}
+		})
+	}
+}
