@@ -238,7 +238,12 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	client, err := NewClient(srv.URL, testCreds, WithHTTPClient(srv.Client()))
+	// One connection at most: a request waits for the one there is to be
+	// handed back, so that an answer left undrained (its connection then
+	// closed) is the only way to a second one, however busy the machine.
+	hc := srv.Client()
+	hc.Transport.(*http.Transport).MaxConnsPerHost = 1
+	client, err := NewClient(srv.URL, testCreds, WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
