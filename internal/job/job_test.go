@@ -9,6 +9,7 @@ import (
 )
 
 func TestBuildValid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		rec  Record
@@ -42,6 +43,7 @@ func TestBuildValid(t *testing.T) {
 }
 
 func TestBuildSubscriptionFlags(t *testing.T) {
+	t.Parallel()
 	rec := Record{Email: "a@b.co", Action: "subscriptions/manage",
 		EmailBulk: "TRUE", EmailChain: "0", EmailTransactional: "yes", SMSBulk: "No", SMSChain: " 1 "}
 	j, err := Build(&rec, Defaults{})
@@ -62,6 +64,7 @@ func TestBuildSubscriptionFlags(t *testing.T) {
 }
 
 func TestBuildInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		rec     Record
@@ -107,6 +110,7 @@ func TestBuildInvalid(t *testing.T) {
 }
 
 func TestBuildReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	rec := Record{Email: "x@", Phone: "abc", Action: "segments/add"}
 	_, err := Build(&rec, Defaults{})
 	want := `email "x@": not an email address (nothing after @); phone "abc": not a phone number (only digits, an optional leading +, spaces, dashes and brackets); segment_id: required`
@@ -116,6 +120,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 }
 
 func TestErrorQuotesLongValuesShort(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("é", 100) + "@x"
 	rec := Record{Email: long, Action: "segments/get"}
 	_, err := Build(&rec, Defaults{})
@@ -125,6 +130,7 @@ func TestErrorQuotesLongValuesShort(t *testing.T) {
 }
 
 func TestParseAction(t *testing.T) {
+	t.Parallel()
 	for _, a := range Actions {
 		if got, ok := ParseAction(" " + strings.ToUpper(string(a)) + " "); !ok || got != a {
 			t.Errorf("ParseAction(%q) = %q, %v", a, got, ok)
@@ -142,6 +148,7 @@ func TestParseAction(t *testing.T) {
 }
 
 func TestEmailProblem(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 63)
 	for _, tt := range []struct{ in, want string }{
 		{"ada@example.com", ""},

@@ -17,6 +17,7 @@ import (
 // checked independently: python3, hashlib.sha256(key).digest()[:8] read
 // big-endian, mod n, plus 1.)
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		email, phone string
 		key          string
@@ -47,6 +48,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestKeyNormalizes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name           string
 		email1, phone1 string
@@ -73,6 +75,7 @@ func TestKeyNormalizes(t *testing.T) {
 // TestEveryRowInExactlyOneShard also checks that shards are not badly
 // unbalanced for contacts that differ by a counter.
 func TestEveryRowInExactlyOneShard(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{1, 2, 3, 7, 16} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			count := make([]int, n+1)
@@ -100,6 +103,7 @@ func TestEveryRowInExactlyOneShard(t *testing.T) {
 }
 
 func TestZeroSpecHasEveryRow(t *testing.T) {
+	t.Parallel()
 	var s Spec
 	if s.On() || s.String() != "" || !s.Has("a@example.com", "") || !s.Has("", "") {
 		t.Errorf("zero Spec: On %v, String %q", s.On(), s.String())
@@ -122,6 +126,7 @@ func open(t *testing.T) *csvsource.Source {
 }
 
 func TestFilterSplitsRowsKeepingTheirNumbers(t *testing.T) {
+	t.Parallel()
 	const n = 3
 	seen := map[int]int{}
 	for k := 1; k <= n; k++ {
@@ -161,6 +166,7 @@ func TestFilterSplitsRowsKeepingTheirNumbers(t *testing.T) {
 }
 
 func TestFilterStopsOnOthersError(t *testing.T) {
+	t.Parallel()
 	src := open(t)
 	stop := errors.New("stop")
 	// Every row but one's shard is "other" for some shard of 2; find the
@@ -175,6 +181,7 @@ func TestFilterStopsOnOthersError(t *testing.T) {
 }
 
 func TestFilterOfZeroSpecIsTheSource(t *testing.T) {
+	t.Parallel()
 	src := open(t)
 	if f := Filter(src, src.Header(), Spec{}, nil); f != job.Rows(src) {
 		t.Errorf("Filter with no sharding wraps the source")
