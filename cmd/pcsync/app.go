@@ -1,15 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/pcsync/pcsync/internal/runner"
 )
 
 // app is one invocation of the command, with its streams and environment,
@@ -20,6 +25,7 @@ type app struct {
 	getenv           func(string) string
 	logFormat        logFormat     // --log-format of the run, for stderr
 	progress         progressSeams // tests drive progress through these
+	status           int           // exit status of the command's work, once it ran
 	stateLockTimeout time.Duration // how long a run waits for another run's lock on --state (0: 1s)
 }
 
@@ -41,59 +47,139 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer a.startProfile()()
-	switch args[0] {
-	case "run":
-		return a.cmdRun(ctx, args[1:])
-	case "report":
-		return a.cmdReport(ctx, args[1:])
-	case "sandbox":
-		return a.cmdSandbox(ctx, args[1:])
-	case "version", "--version", "-version":
-		fmt.Fprintln(a.stdout, "pcsync", version)
-		return exitOK
-	case "help", "-h", "-help", "--help":
-		return a.help(ctx, args[1:])
-	case "completion":
-		return a.cmdCompletion(ctx, args[1:])
+	root := a.rootCmd()
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		var ue *runner.UsageError
+		if !errors.As(err, &ue) {
+			err = usagef("%s", commandLineError(err, args))
+		}
+		return a.fail(ctx, err)
 	}
-	fmt.Fprintf(a.stderr, "pcsync: unknown command %q\n\n%s", args[0], usageText)
-	return exitUsage
+	return a.status
+}
+
+// commandLineError words what cobra or pflag refused in args: an unknown
+// command with the commands there are, a flag with a pointer to --help.
+func commandLineError(err error, args []string) string {
+	msg := strings.TrimSpace(err.Error())
+	if strings.HasPrefix(msg, "unknown command") {
+		return msg + "\n\n" + usageText
+	}
+	// Go's flag package took -rate for --rate; to pflag it is shorthands.
+	var ne *pflag.NotExistError
+	if errors.As(err, &ne) && ne.GetSpecifiedShortnames() != "" {
+		for _, arg := range args {
+			if !strings.HasPrefix(arg, "--") && strings.HasSuffix(arg, ne.GetSpecifiedShortnames()) {
+				name, _, _ := strings.Cut(arg[1:], "=")
+				msg += ": long flags take two dashes, --" + name
+				break
+			}
+		}
+	}
+	return msg + " (see --help)"
+}
+
+// rootCmd is pcsync and its commands, writing on the app's streams.
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{Use: "pcsync", Version: version, SilenceErrors: true, SilenceUsage: true}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("pcsync {{.Version}}\n")
+	run, _ := a.newRunCmd()
+	root.AddCommand(run, a.newReportCmd(), a.newSandboxCmd(), &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
+		Run: func(c *cobra.Command, _ []string) { fmt.Fprintln(c.OutOrStdout(), "pcsync", version) }})
+	root.InitDefaultCompletionCmd() // completion bash|zsh|fish|powershell
+	if c, _, err := root.Find([]string{"completion"}); err == nil {
+		c.RunE = func(*cobra.Command, []string) error {
+			return usagef("usage: pcsync completion bash|zsh|fish|powershell (bash: source <(pcsync completion bash))")
+		}
+	}
+	setHelp(root, run)
+	return root
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// parse parses a subcommand's flags, filling unset ones from their
-// environment variables; it reports help as errHelp.
-func (a *app) parse(fs *flag.FlagSet, env map[string]string, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.stdout)
-			fs.Usage()
-			return errHelp
+// envAnnotation is the flag annotation naming its environment variable.
+const envAnnotation = "pcsync_env"
+
+// withEnv finishes c once its flags are defined. Each flag is read from
+// its environment variable (PCSYNC_ and its name, unless envNames names
+// another) when the command line does not set it, and its help names the
+// variable. Its value completes as the words its type offers (choices),
+// as file names when help calls it a PATH, else as nothing.
+func (a *app) withEnv(c *cobra.Command, envNames map[string]string) *cobra.Command {
+	c.Flags().SortFlags = false
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		key := cmp.Or(envNames[f.Name], envName(f.Name))
+		f.Usage += " (env " + key + ")"
+		f.Annotations = map[string][]string{envAnnotation: {key}}
+		ch, hasChoices := f.Value.(interface{ choices() []string })
+		switch arg, _ := pflag.UnquoteUsage(f); {
+		case arg == "": // a bool
+		case hasChoices:
+			c.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(ch.choices(), cobra.ShellCompDirectiveNoFileComp))
+		case arg == "PATH":
+			c.MarkFlagFilename(f.Name)
+		default:
+			c.RegisterFlagCompletionFunc(f.Name, cobra.NoFileCompletions)
 		}
-		return usagef("%w (see --help)", err)
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for name, key := range env {
-		v := a.getenv(key)
-		if set[name] || v == "" {
-			continue
-		}
-		if err := fs.Set(name, v); err != nil {
-			return usagef("%s=%q: %w", key, v, err)
-		}
-	}
-	return nil
+	})
+	c.PreRunE = func(c *cobra.Command, _ []string) error { return a.applyEnv(c.Flags()) }
+	return c
 }
 
-var errHelp = errors.New("help shown")
+// applyEnv sets every flag of fs that the command line did not from its
+// environment variable, if that is not empty.
+func (a *app) applyEnv(fs *pflag.FlagSet) (err error) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		key := envOf(f)
+		if v := a.getenv(key); key != "" && v != "" && !f.Changed && err == nil {
+			if serr := f.Value.Set(v); serr != nil {
+				err = usagef("%s=%q: %w", key, v, serr)
+			}
+		}
+	})
+	return err
+}
+
+// envOf is the environment variable that stands in for f, if any.
+func envOf(f *pflag.Flag) string {
+	if keys := f.Annotations[envAnnotation]; len(keys) == 1 {
+		return keys[0]
+	}
+	return ""
+}
 
 // envName is the environment variable that stands in for a flag.
 func envName(flagName string) string {
 	return "PCSYNC_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// exactArgs is a command's check of its argument count; msg says what it
+// wants.
+func exactArgs(n int, msg string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s", msg)
+		}
+		return nil
+	}
+}
+
+// done returns what records the end of a command's work: the exit status
+// of its code and err, err printed. Cobra gets no error, which it would
+// take for a command line it refused.
+func (a *app) done(ctx context.Context) func(code int, err error) error {
+	return func(code int, err error) error {
+		if err != nil {
+			code = a.fail(ctx, err)
+		}
+		a.status = code
+		return nil
+	}
 }
 
 // fail prints err as the command's one line of complaint and returns the

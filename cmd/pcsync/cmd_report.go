@@ -1,10 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -16,53 +15,26 @@ type reportOptions struct {
 	Delimiter   delimiterFlag
 }
 
-func newReportFlags() (*flag.FlagSet, *reportOptions, map[string]string) {
+// newReportCmd is 'pcsync report'.
+func (a *app) newReportCmd() *cobra.Command {
 	o := &reportOptions{}
-	fs := flag.NewFlagSet("pcsync report", flag.ContinueOnError)
-	env := map[string]string{}
-	def := func(name string) string {
-		env[name] = envName(name)
-		return " (env " + env[name] + ")"
-	}
-	fs.StringVar(&o.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file (atomically), as 'pcsync run --summary-json' does"+def("summary-json"))
-	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)"+def("delimiter"))
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprint(w, `Usage: pcsync report [flags] RESULTS.csv
-
-Summarises a results file written by 'pcsync run' (last night's run, a
+	c := &cobra.Command{
+		Use:   "report [flags] RESULTS.csv",
+		Short: "summarise the results file of a run",
+		Long: `Summarises a results file written by 'pcsync run' (last night's run, a
 resumed one): rows by action and status, the requests sent (the attempts
 column) and the most frequent errors, as the run's own summary does. The
 elapsed time and rate of the run are not in the file, so not in the report.
-
-Flags:
-`)
-		fs.PrintDefaults()
-		fmt.Fprint(w, `
-Exit status: 0 every row done (ok or duplicate); 1 some rows not done;
+`,
+		Example: `Exit status: 0 every row done (ok or duplicate); 1 some rows not done;
 2 not a pcsync results file, or unreadable.
-`)
+`,
+		Args: exactArgs(1, "report takes one RESULTS file; see --help"),
+		RunE: func(c *cobra.Command, args []string) error { return a.done(c.Context())(a.report(args[0], o)) },
 	}
-	return fs, o, env
-}
-
-// cmdReport is 'pcsync report'.
-func (a *app) cmdReport(ctx context.Context, args []string) int {
-	fs, o, env := newReportFlags()
-	if err := a.parse(fs, env, args); err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return a.fail(ctx, err)
-	}
-	if fs.NArg() != 1 {
-		return a.fail(ctx, usagef("report takes one RESULTS file; see --help"))
-	}
-	code, err := a.report(fs.Arg(0), o)
-	if err != nil {
-		return a.fail(ctx, err)
-	}
-	return code
+	c.Flags().StringVar(&o.SummaryJSON, "summary-json", "", "also write the summary as JSON to `PATH` (atomically), as 'pcsync run --summary-json' does")
+	c.Flags().Var(&o.Delimiter, "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)")
+	return a.withEnv(c, nil)
 }
 
 // report reads the results file at path and prints its summary; with

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -11,26 +10,6 @@ import (
 	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/worker"
 )
-
-// cmdRun is 'pcsync run'.
-func (a *app) cmdRun(ctx context.Context, args []string) int {
-	fs, o, env := newRunFlags()
-	if err := a.parse(fs, env, args); err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return a.fail(ctx, err)
-	}
-	a.logFormat = o.LogFormat
-	if fs.NArg() != 1 {
-		return a.fail(ctx, usagef("run takes one INPUT file ('-' for standard input); see --help"))
-	}
-	code, err := a.sync(ctx, o, fs.Arg(0))
-	if err != nil {
-		return a.fail(ctx, err)
-	}
-	return code
-}
 
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {

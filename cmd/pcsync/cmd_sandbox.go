@@ -2,52 +2,55 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
-// cmdSandbox is 'pcsync sandbox': the emulator of the API on an address of
-// this machine, until interrupted.
-func (a *app) cmdSandbox(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("pcsync sandbox", flag.ContinueOnError)
-	env := map[string]string{}
-	def := func(name string) string { env[name] = envName(name); return " (env " + envName(name) + ")" }
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on"+def("addr"))
+// newSandboxCmd is 'pcsync sandbox'.
+func (a *app) newSandboxCmd() *cobra.Command {
+	var addr string
 	opt := emulator.Sandbox()
-	f := &opt.Faults
-	fs.Var((*shareFlag)(&f.Rate429), "fail-429", "share of requests answered 429, not applied"+def("fail-429"))
-	fs.StringVar(&f.RetryAfter, "retry-after", "1", "Retry-After sent with those 429s: seconds or an HTTP date; empty for none"+def("retry-after"))
-	fs.Var((*shareFlag)(&f.Rate5xx), "fail-5xx", "share answered 503 with a JSON error, not applied"+def("fail-5xx"))
-	fs.Var((*shareFlag)(&f.RateHTML), "fail-html", "share answered 500 with an HTML page, not applied"+def("fail-html"))
-	fs.Var((*shareFlag)(&f.RateBadOK), "fail-bad-ok", "share answered 200 with an HTML page (a proxy), not applied"+def("fail-bad-ok"))
-	fs.Var((*shareFlag)(&f.RateDropBefore), "drop-before", "share whose connection is closed with no answer, not applied"+def("drop-before"))
-	fs.Var((*shareFlag)(&f.RateDropAfter), "drop-after", "share applied, then closed with no answer"+def("drop-after"))
-	fs.Var((*shareFlag)(&f.RateSlow), "slow", "share answered only after --slow-delay"+def("slow"))
-	fs.DurationVar(&f.SlowDelay, "slow-delay", 5*time.Second, "how long slow answers take"+def("slow-delay"))
-	fs.Float64Var(&f.MaxRPS, "max-rps", 0, "answer 429 (Retry-After: 1) past this many requests in a second; 0: no limit"+def("max-rps"))
-	fs.Int64Var(&opt.Seed, "seed", 1, "seed of the fault draws, for repeatable runs"+def("seed"))
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: pcsync sandbox [--addr HOST:PORT] [fault flags]\n\nServes a local emulator of the PersonaClick API, with state, for trying pcsync\nwithout credentials or network. The fault flags make it misbehave like a real\nnetwork, to see retries at work; at most one fault applies to a request.\n\nExample: pcsync sandbox --fail-5xx 0.1 --fail-429 5% --drop-before 0.03\n\nFlags:\n")
-		fs.PrintDefaults()
+	c := &cobra.Command{
+		Use:   "sandbox [--addr HOST:PORT] [flags]",
+		Short: "serve the local emulator of the API",
+		Long: `Serves a local emulator of the PersonaClick API, with state, for trying pcsync
+without credentials or network. The fault flags make it misbehave like a real
+network, to see retries at work; at most one fault applies to a request.
+`,
+		Example:           "Example: pcsync sandbox --fail-5xx 0.1 --fail-429 5% --drop-before 0.03\n",
+		Args:              exactArgs(0, "sandbox takes no arguments; see --help"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.done(c.Context())(a.sandbox(c.Context(), addr, opt), nil)
+		},
 	}
-	if err := a.parse(fs, env, args); err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		return a.fail(ctx, err)
-	}
-	if fs.NArg() != 0 {
-		return a.fail(ctx, usagef("sandbox takes no arguments; see --help"))
-	}
-	ln, err := net.Listen("tcp", *addr)
+	fs, f := c.Flags(), &opt.Faults
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	fs.Var((*shareFlag)(&f.Rate429), "fail-429", "answer a share `P` of requests 429, not applied")
+	fs.StringVar(&f.RetryAfter, "retry-after", "1", "send `V` as Retry-After with those 429s: seconds or an HTTP date; empty for none")
+	fs.Var((*shareFlag)(&f.Rate5xx), "fail-5xx", "answer a share `P` 503 with a JSON error, not applied")
+	fs.Var((*shareFlag)(&f.RateHTML), "fail-html", "answer a share `P` 500 with an HTML page, not applied")
+	fs.Var((*shareFlag)(&f.RateBadOK), "fail-bad-ok", "answer a share `P` 200 with an HTML page (a proxy), not applied")
+	fs.Var((*shareFlag)(&f.RateDropBefore), "drop-before", "close the connection of a share `P` with no answer, not applied")
+	fs.Var((*shareFlag)(&f.RateDropAfter), "drop-after", "apply a share `P`, then close with no answer")
+	fs.Var((*shareFlag)(&f.RateSlow), "slow", "answer a share `P` only after --slow-delay")
+	fs.DurationVar(&f.SlowDelay, "slow-delay", 5*time.Second, "slow answers take `D`")
+	fs.Float64Var(&f.MaxRPS, "max-rps", 0, "answer 429 (Retry-After: 1) past `N` requests in a second; 0: no limit")
+	fs.Int64Var(&opt.Seed, "seed", 1, "seed `N` of the fault draws, for repeatable runs")
+	return a.withEnv(c, nil)
+}
+
+// sandbox serves the emulator of the API on addr, until interrupted.
+func (a *app) sandbox(ctx context.Context, addr string, opt emulator.Options) int {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return a.fail(ctx, usagef("cannot listen on %s: %w", *addr, err))
+		return a.fail(ctx, usagef("cannot listen on %s: %w", addr, err))
 	}
 	srv := &http.Server{Handler: emulator.New(opt), ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()

@@ -12,9 +12,11 @@ import (
 )
 
 // rateFlag is a request rate: "10", "10/s", "600/m", "36000/h"; 0 means
-// no limit.
+// no limit. Like every flag type here, it is a pflag.Value whose Type
+// names the value in help: --rate R.
 type rateFlag float64
 
+func (r *rateFlag) Type() string { return "R" }
 func (r *rateFlag) String() string {
 	if *r == 0 {
 		return "0"
@@ -46,6 +48,10 @@ func (r *rateFlag) Set(v string) error {
 type actionFlag job.Action
 
 func (a *actionFlag) String() string { return string(*a) }
+func (a *actionFlag) Type() string   { return "NAME" }
+
+// choices are the values the shell completes.
+func (a *actionFlag) choices() []string { return strings.Split(actionNames(), ", ") }
 
 func (a *actionFlag) Set(v string) error {
 	act, ok := job.ParseAction(v)
@@ -67,6 +73,7 @@ func actionNames() string {
 // delimiterFlag is a one-character CSV delimiter; "tab" or `\t` for a tab.
 type delimiterFlag rune
 
+func (d *delimiterFlag) Type() string { return "C" }
 func (d *delimiterFlag) String() string {
 	switch *d {
 	case 0:
@@ -95,6 +102,7 @@ type positiveInt struct {
 	min int
 }
 
+func (p positiveInt) Type() string { return "N" }
 func (p positiveInt) String() string {
 	if p.n == nil {
 		return ""
@@ -115,6 +123,7 @@ func (p positiveInt) Set(v string) error {
 // "10%").
 type shareFlag float64
 
+func (f *shareFlag) Type() string   { return "S" }
 func (f *shareFlag) String() string { return strconv.FormatFloat(float64(*f), 'f', -1, 64) }
 
 func (f *shareFlag) Set(v string) error {
@@ -135,6 +144,7 @@ func (f *shareFlag) Set(v string) error {
 // The zero value means no sharding.
 type shardFlag shard.Spec
 
+func (s *shardFlag) Type() string   { return "K/N" }
 func (s *shardFlag) String() string { return shard.Spec(*s).String() }
 
 func (s *shardFlag) Set(v string) error {
@@ -160,6 +170,7 @@ func (s *shardFlag) Set(v string) error {
 // value means "the default".
 type positiveDuration time.Duration
 
+func (d *positiveDuration) Type() string { return "D" }
 func (d *positiveDuration) String() string {
 	if *d == 0 {
 		return ""

@@ -1,8 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // commandsText opens every help text: what pcsync is, and its commands.
@@ -12,7 +14,8 @@ Usage:
   pcsync run [flags] INPUT.csv        sync INPUT ('-' for standard input)
   pcsync report [flags] RESULTS.csv   summarise the results file of a run
   pcsync sandbox [--addr HOST:PORT]   serve the local emulator of the API
-  pcsync completion bash              print a bash completion script
+  pcsync completion SHELL             print a completion script for bash, zsh,
+                                      fish or powershell
   pcsync version                      print the version
   pcsync help [run|report|sandbox]    every flag, with examples
 `
@@ -53,28 +56,44 @@ const exitStatusText = `Exit status: 0 every row done (ok, duplicate or unchange
 a --mirror run over --max-removals); 130 interrupted.
 `
 
-// help is 'pcsync help [COMMAND]' (also --help, -h): the commands, every
-// flag of run with its environment variable, examples and exit statuses;
-// or one command's own help.
-func (a *app) help(ctx context.Context, args []string) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "run":
-			return a.cmdRun(ctx, []string{"--help"})
-		case "report":
-			return a.cmdReport(ctx, []string{"--help"})
-		case "sandbox":
-			return a.cmdSandbox(ctx, []string{"--help"})
+// commandHelpTemplate is the help of every command but pcsync itself: the usage
+// line, Long, subcommands, flags, then Example (examples, exit statuses).
+const commandHelpTemplate = `Usage: {{.UseLine}}
+
+{{.Long}}{{if .HasAvailableSubCommands}}
+Commands:{{range .Commands}}{{if .IsAvailableCommand}}
+  {{rpad .Name .NamePadding}} {{.Short}}{{end}}{{end}}
+{{end}}{{if .HasAvailableLocalFlags}}
+Flags:
+{{.LocalFlags.FlagUsages}}{{end}}{{with .Example}}
+{{.}}{{end}}`
+
+// setHelp makes 'pcsync help [COMMAND]' and --help (-h) print the
+// commands, every flag of run with its environment variable, examples and
+// exit statuses; or one command's own help.
+func setHelp(root, run *cobra.Command) {
+	root.SetHelpTemplate(commandHelpTemplate)
+	commandHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c != root {
+			commandHelp(c, args)
+			return
 		}
-		return a.fail(ctx, usagef("no help on %q: try 'pcsync help run', 'pcsync help report' or 'pcsync help sandbox'", args[0]))
-	}
-	w := a.stdout
-	fmt.Fprint(w, commandsText)
-	fmt.Fprint(w, "\nFlags of 'pcsync run' (each also read from the environment variable named):\n")
-	fs, _, _ := newRunFlags()
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fmt.Fprint(w, "\n"+runExamples+"\n"+exitStatusText)
-	fmt.Fprint(w, "\n'pcsync help run' also names the input's columns; 'pcsync help report' shows\nreport's flags; 'pcsync help sandbox' lists the sandbox's fault flags.\n")
-	return exitOK
+		fmt.Fprint(c.OutOrStdout(), commandsText, "\nFlags of 'pcsync run' (each also read from the environment variable named):\n",
+			run.Flags().FlagUsages(), "\n", runExamples, "\n", exitStatusText,
+			"\n'pcsync help run' also names the input's columns; 'pcsync help report' shows\nreport's flags; 'pcsync help sandbox' lists the sandbox's fault flags.\n")
+	})
+	root.SetHelpCommand(&cobra.Command{
+		Use:       "help [run|report|sandbox]",
+		Short:     "every flag, with examples",
+		ValidArgs: []string{"run", "report", "sandbox"},
+		RunE: func(_ *cobra.Command, args []string) error {
+			c, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				return usagef("no help on %q: try 'pcsync help run', 'pcsync help report' or 'pcsync help sandbox'", strings.Join(args, " "))
+			}
+			c.InitDefaultHelpFlag() // as 'pcsync COMMAND --help' shows it
+			return c.Help()
+		},
+	})
 }

@@ -25,6 +25,9 @@ func (f *logFormat) String() string {
 	return string(*f)
 }
 
+func (f *logFormat) Type() string      { return "F" }
+func (f *logFormat) choices() []string { return []string{string(logText), string(logJSON)} }
+
 func (f *logFormat) Set(v string) error {
 	switch logFormat(strings.ToLower(strings.TrimSpace(v))) {
 	case logText:

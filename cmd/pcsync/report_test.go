@@ -2,11 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/pcsync/pcsync/internal/emulator"
 )
@@ -158,9 +159,8 @@ func TestReportHelpNamesEveryFlagsEnvironmentVariable(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("exit %d", r.code)
 	}
-	fs, _, env := newReportFlags()
-	fs.VisitAll(func(f *flag.Flag) {
-		if env[f.Name] == "" || !strings.Contains(r.stdout, "(env "+env[f.Name]+")") {
+	(&app{}).newReportCmd().Flags().VisitAll(func(f *pflag.Flag) {
+		if envOf(f) != envName(f.Name) || !strings.Contains(r.stdout, "(env "+envOf(f)+")") {
 			t.Errorf("--%s: help does not name its environment variable", f.Name)
 		}
 	})
