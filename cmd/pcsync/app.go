@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 )
 
@@ -46,7 +47,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 		fmt.Fprint(a.stderr, usageText)
 		return exitUsage
 	}
-	defer a.startProfile()()
+	defer proc.StartProfiles(a.getenv, a.stderr)()
 	root := a.rootCmd()
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {

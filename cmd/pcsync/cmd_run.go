@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/worker"
@@ -20,7 +21,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		Out: o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
-		Observer: ob, Reserve: reserveMemory,
+		Observer: ob, Reserve: proc.ReserveMemory,
 	})
 	if err != nil {
 		return 0, err

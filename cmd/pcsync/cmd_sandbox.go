@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,12 +46,10 @@ network, to see retries at work; at most one fault applies to a request.
 
 // sandbox serves the emulator of the API on addr, until interrupted.
 func (a *app) sandbox(ctx context.Context, addr string, opt emulator.Options) int {
-	ln, err := net.Listen("tcp", addr)
+	srv, err := emulator.Listen(addr, opt)
 	if err != nil {
 		return a.fail(ctx, usagef("cannot listen on %s: %w", addr, err))
 	}
-	srv := &http.Server{Handler: emulator.New(opt), ReadHeaderTimeout: 10 * time.Second}
-	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, `pcsync sandbox: serving the PersonaClick emulator at %s
 Its credentials are public, for trying pcsync only:
   export %s=%s
@@ -61,16 +57,12 @@ Its credentials are public, for trying pcsync only:
   export %s=%s
 Segments: 100500 and 42 are static; 7 is dynamic and 8 is rfm (writes to them answer 403).
 Stop with Ctrl-C.
-`, url, envAPIURL, url, envShopID, opt.ShopID, envShopSecret, opt.ShopSecret)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+`, srv.URL, envAPIURL, srv.URL, envShopID, opt.ShopID, envShopSecret, opt.ShopSecret)
 	select {
-	case err := <-errc:
+	case err := <-srv.Failed():
 		return a.fail(ctx, err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
+	srv.Close(5 * time.Second)
 	return exitOK
 }

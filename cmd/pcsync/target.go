@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // target is the API a run talks to: the real one, or the in-process
@@ -28,13 +27,14 @@ type target struct {
 func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	t := &target{close: func() {}}
 	if o.Sandbox {
-		url, stop, err := startSandbox(emulator.Sandbox())
+		proc.LiftMemoryLimit() // the emulator keeps every contact it is sent
+		srv, err := emulator.Listen("127.0.0.1:0", emulator.Sandbox())
 		if err != nil {
 			return nil, fmt.Errorf("cannot start the sandbox: %w", err)
 		}
-		t.url, t.close = url, stop
+		t.url, t.close = srv.URL, func() { srv.Close(2 * time.Second) }
 		t.creds = api.Credentials{ShopID: emulator.SandboxShopID, ShopSecret: emulator.SandboxShopSecret}
-		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine)", url)
+		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine)", srv.URL)
 	} else {
 		creds, err := a.credentials(o)
 		if err != nil {
@@ -84,22 +84,4 @@ func (a *app) credentials(o *runOptions) (api.Credentials, error) {
 		return c, usagef("no shop secret: set %s or --shop-secret-file (or try --sandbox)", envShopSecret)
 	}
 	return c, nil
-}
-
-// startSandbox serves an emulator on a loopback port and returns its URL
-// and a function that stops it.
-func startSandbox(opt emulator.Options) (string, func(), error) {
-	liftMemoryLimit() // the emulator keeps every contact it is sent
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: emulator.New(opt), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}
-	return "http://" + ln.Addr().String(), stop, nil
 }

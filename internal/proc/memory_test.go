@@ -1,4 +1,4 @@
-package main
+package proc
 
 import (
 	"math"
@@ -10,17 +10,17 @@ func TestReserveMemory(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(before); ownLimit.Store(false) })
 
-	reserveMemory(1 << 20) // a limit pcsync did not choose is left alone
+	ReserveMemory(1 << 20) // a limit pcsync did not choose is left alone
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Fatalf("limit moved from %d to %d", before, got)
 	}
 	debug.SetMemoryLimit(memoryLimit)
 	ownLimit.Store(true)
-	reserveMemory(1 << 20)
+	ReserveMemory(1 << 20)
 	if got, want := debug.SetMemoryLimit(-1), int64(memoryLimit+1<<20); got != want {
 		t.Errorf("limit = %d, want %d", got, want)
 	}
-	liftMemoryLimit()
+	LiftMemoryLimit()
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("limit after liftMemoryLimit = %d, want none", got)
 	}

@@ -1,4 +1,7 @@
-package main
+// Package proc holds the settings of the pcsync process itself: the
+// collector's target and soft memory limit, and the profiles `make bench`
+// findings are traced with.
+package proc
 
 import (
 	"math"
@@ -20,9 +23,9 @@ const (
 // ownLimit is set when pcsync chose the memory limit itself.
 var ownLimit atomic.Bool
 
-// tuneGC sets the collector's target and soft memory limit, unless the
+// TuneGC sets the collector's target and soft memory limit, unless the
 // environment sets them; main calls it once.
-func tuneGC() {
+func TuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
@@ -32,19 +35,19 @@ func tuneGC() {
 	}
 }
 
-// reserveMemory raises the memory limit pcsync chose by n bytes of data
+// ReserveMemory raises the memory limit pcsync chose by n bytes of data
 // that live as long as the run (the --dedupe table), so that the collector
 // keeps the same room to work in. A limit set by $GOMEMLIMIT is left alone.
-func reserveMemory(n int) {
+func ReserveMemory(n int) {
 	if ownLimit.Load() && n > 0 {
 		debug.SetMemoryLimit(debug.SetMemoryLimit(-1) + int64(n))
 	}
 }
 
-// liftMemoryLimit removes the memory limit pcsync chose, for runs whose
+// LiftMemoryLimit removes the memory limit pcsync chose, for runs whose
 // live heap grows with the input: the in-process sandbox keeps every
 // contact it is sent. A limit set by $GOMEMLIMIT is left alone.
-func liftMemoryLimit() {
+func LiftMemoryLimit() {
 	if ownLimit.Load() {
 		debug.SetMemoryLimit(math.MaxInt64)
 	}

@@ -1,29 +1,31 @@
-package main
+package proc
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to $PCSYNC_CPUPROFILE and an allocation
-// profile to $PCSYNC_MEMPROFILE, when set, until the returned function is
-// called: how `make bench` findings are traced.
-func (a *app) startProfile() func() {
+// StartProfiles writes a CPU profile to $PCSYNC_CPUPROFILE and an
+// allocation profile to $PCSYNC_MEMPROFILE, as getenv reads them, when
+// set, until the returned function is called: how `make bench` findings are
+// traced. Failures are reported on stderr.
+func StartProfiles(getenv func(string) string, stderr io.Writer) func() {
 	var stops []func()
-	if path := a.getenv("PCSYNC_CPUPROFILE"); path != "" {
+	if path := getenv("PCSYNC_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
 		if err == nil {
 			err = pprof.StartCPUProfile(f)
 		}
 		if err != nil {
-			fmt.Fprintf(a.stderr, "pcsync: PCSYNC_CPUPROFILE: %v\n", err)
+			fmt.Fprintf(stderr, "pcsync: PCSYNC_CPUPROFILE: %v\n", err)
 		} else {
 			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
 		}
 	}
-	if path := a.getenv("PCSYNC_MEMPROFILE"); path != "" {
+	if path := getenv("PCSYNC_MEMPROFILE"); path != "" {
 		stops = append(stops, func() {
 			f, err := os.Create(path)
 			if err == nil {
@@ -33,7 +35,7 @@ func (a *app) startProfile() func() {
 				}
 			}
 			if err != nil {
-				fmt.Fprintf(a.stderr, "pcsync: PCSYNC_MEMPROFILE: %v\n", err)
+				fmt.Fprintf(stderr, "pcsync: PCSYNC_MEMPROFILE: %v\n", err)
 			}
 		})
 	}
