@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/shard"
+	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // rateFlag is a request rate: "10", "10/s", "600/m", "36000/h"; 0 means
@@ -16,32 +18,12 @@ import (
 // names the value in help: --rate R.
 type rateFlag float64
 
-func (r *rateFlag) Type() string { return "R" }
-func (r *rateFlag) String() string {
-	if *r == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(float64(*r), 'f', -1, 64) + "/s"
-}
-
+func (r *rateFlag) Type() string   { return "R" }
+func (r *rateFlag) String() string { return worker.FormatRate(float64(*r)) }
 func (r *rateFlag) Set(v string) error {
-	num, unit, _ := strings.Cut(strings.TrimSpace(strings.ToLower(v)), "/")
-	per := time.Second
-	switch unit {
-	case "", "s", "sec", "second":
-	case "m", "min", "minute":
-		per = time.Minute
-	case "h", "hour":
-		per = time.Hour
-	default:
-		return fmt.Errorf("unknown unit %q (want /s, /m or /h)", unit)
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-		return fmt.Errorf("not a rate: %q (want a number of requests, like 10 or 600/m; 0 for no limit)", v)
-	}
-	*r = rateFlag(f / per.Seconds())
-	return nil
+	f, err := worker.ParseRate(v)
+	*r = rateFlag(f)
+	return err
 }
 
 // actionFlag is an action name.
@@ -73,27 +55,12 @@ func actionNames() string {
 // delimiterFlag is a one-character CSV delimiter; "tab" or `\t` for a tab.
 type delimiterFlag rune
 
-func (d *delimiterFlag) Type() string { return "C" }
-func (d *delimiterFlag) String() string {
-	switch *d {
-	case 0:
-		return ""
-	case '\t':
-		return "tab"
-	}
-	return string(rune(*d))
-}
-
+func (d *delimiterFlag) Type() string   { return "C" }
+func (d *delimiterFlag) String() string { return csvsource.DelimiterName(rune(*d)) }
 func (d *delimiterFlag) Set(v string) error {
-	switch v {
-	case "tab", `\t`, "\t":
-		*d = '\t'
-		return nil
-	case ",", ";", "|":
-		*d = delimiterFlag(v[0])
-		return nil
-	}
-	return fmt.Errorf("unsupported delimiter %q (want , ; | or tab)", v)
+	r, err := csvsource.ParseDelimiter(v)
+	*d = delimiterFlag(r)
+	return err
 }
 
 // positiveInt is an int flag that must be at least min.
@@ -148,22 +115,9 @@ func (s *shardFlag) Type() string   { return "K/N" }
 func (s *shardFlag) String() string { return shard.Spec(*s).String() }
 
 func (s *shardFlag) Set(v string) error {
-	ks, ns, ok := strings.Cut(strings.TrimSpace(v), "/")
-	if !ok {
-		return fmt.Errorf("%q is not K/N (want this run's shard K of N, like 1/4)", v)
-	}
-	k, kerr := strconv.Atoi(strings.TrimSpace(ks))
-	n, nerr := strconv.Atoi(strings.TrimSpace(ns))
-	switch {
-	case kerr != nil || nerr != nil:
-		return fmt.Errorf("%q is not K/N: K and N must be whole numbers, like 1/4", v)
-	case n < 1 || n > shard.MaxN:
-		return fmt.Errorf("%q: N must be from 1 to %d", v, shard.MaxN)
-	case k < 1 || k > n:
-		return fmt.Errorf("%q: K must be from 1 to N (1/%d to %d/%d)", v, n, n, n)
-	}
-	*s = shardFlag{K: k, N: n}
-	return nil
+	sp, err := shard.Parse(v)
+	*s = shardFlag(sp)
+	return err
 }
 
 // positiveDuration is a duration flag that must be above zero; the zero

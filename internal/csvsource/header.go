@@ -106,3 +106,27 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 	}
 	return cr, h, nil
 }
+
+// ParseDelimiter reads a delimiter as --delimiter takes it: , ; | or
+// "tab" (also `\t` or a tab itself).
+func ParseDelimiter(v string) (rune, error) {
+	switch v {
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	case ",", ";", "|":
+		return rune(v[0]), nil
+	}
+	return 0, fmt.Errorf("unsupported delimiter %q (want , ; | or tab)", v)
+}
+
+// DelimiterName names a delimiter as ParseDelimiter reads it ("" for 0:
+// detected).
+func DelimiterName(r rune) string {
+	switch r {
+	case 0:
+		return ""
+	case '\t':
+		return "tab"
+	}
+	return string(r)
+}

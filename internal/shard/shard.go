@@ -14,6 +14,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pcsync/pcsync/internal/job"
 )
@@ -54,4 +56,23 @@ func Of(email, phone string, n int) int {
 	}
 	sum := sha256.Sum256(job.AppendContactKey(make([]byte, 0, 64), email, phone))
 	return int(binary.BigEndian.Uint64(sum[:8])%uint64(n)) + 1
+}
+
+// Parse reads "K/N", shard K of N, as --shard takes it.
+func Parse(v string) (Spec, error) {
+	ks, ns, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return Spec{}, fmt.Errorf("%q is not K/N (want this run's shard K of N, like 1/4)", v)
+	}
+	k, kerr := strconv.Atoi(strings.TrimSpace(ks))
+	n, nerr := strconv.Atoi(strings.TrimSpace(ns))
+	switch {
+	case kerr != nil || nerr != nil:
+		return Spec{}, fmt.Errorf("%q is not K/N: K and N must be whole numbers, like 1/4", v)
+	case n < 1 || n > MaxN:
+		return Spec{}, fmt.Errorf("%q: N must be from 1 to %d", v, MaxN)
+	case k < 1 || k > n:
+		return Spec{}, fmt.Errorf("%q: K must be from 1 to N (1/%d to %d/%d)", v, n, n, n)
+	}
+	return Spec{K: k, N: n}, nil
 }
