@@ -15,6 +15,7 @@ func TestFirst(t *testing.T) {
 		{"no hint: grows", 0},
 		{"an unknown count", -1},
 		{"sized up front", 50_000},
+		{"sized too small: grows", 2_000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -25,12 +26,16 @@ func TestFirst(t *testing.T) {
 			for row := 1; row <= 200_000; row++ {
 				fp := rng.Uint64() % 50_000 // many repeats
 				if row%1000 == 0 {
-					fp = 0
+					fp = 0 // the reserved value works too
 				}
 				got, dup := tab.First(fp, row)
-				want, seen := ref[fp]
+				key := fp
+				if key == 0 {
+					key = 1 // 0 is stored as 1, by design
+				}
+				want, seen := ref[key]
 				if !seen {
-					ref[fp], want = row, row
+					ref[key], want = row, row
 				}
 				if dup != seen || got != want {
 					t.Fatalf("row %d fp %d: First = %d, %v; want %d, %v", row, fp, got, dup, want, seen)
@@ -43,10 +48,10 @@ func TestFirst(t *testing.T) {
 	}
 }
 
-// TestBytesIsTheHeapTheMapTakes checks the estimate against the heap a
-// table sized from its hint takes. Not parallel: it reads the process's
+// TestBytesIsTheHeapTheTableTakes checks Bytes, which feeds pcsync's
+// memory limit, against the heap a table sized from its hint takes. Not parallel: it reads the process's
 // heap.
-func TestBytesIsTheHeapTheMapTakes(t *testing.T) {
+func TestBytesIsTheHeapTheTableTakes(t *testing.T) {
 	for _, hint := range []int{0, 100, 5000, 100_000, 1_000_000, 2_000_000} {
 		var before, after runtime.MemStats
 		runtime.GC()
