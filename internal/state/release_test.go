@@ -100,13 +100,17 @@ func TestReleaseWhileTheMapGrows(t *testing.T) {
 			err := s.db.View(func(tx *bolt.Tx) error {
 				// The last batch, and a spread of the earlier ones.
 				for i := committed - 1; i >= 0 && i >= committed-batch; i -= 7 {
-					release(tx)
+					if err := release(tx); err != nil {
+						return fmt.Errorf("release: %w", err)
+					}
 					if err := check(tx, i); err != nil {
 						return err
 					}
 				}
 				for i := k % 97; i < committed; i += 97 {
-					release(tx)
+					if err := release(tx); err != nil {
+						return fmt.Errorf("release: %w", err)
+					}
 					if err := check(tx, i); err != nil {
 						return err
 					}
@@ -138,7 +142,9 @@ func TestReleaseWhileTheMapGrows(t *testing.T) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		for i := range n {
 			if i%readsPerRelease == 0 {
-				release(tx)
+				if err := release(tx); err != nil {
+					return fmt.Errorf("release: %w", err)
+				}
 			}
 			if err := check(tx, i); err != nil {
 				return err
