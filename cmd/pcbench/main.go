@@ -37,7 +37,7 @@ func main() {
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
 	capped := flag.Bool("capped", false, "internal: the bare loop opens no more connections than workers")
 	only := flag.String("only", "throughput,rate,memory,state,dedupe", "the sections to run, comma-separated")
-	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to time beside -bin in the throughput rounds and the dedupe section")
+	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to measure beside -bin in the throughput rounds, the state memory table and the dedupe section")
 	flag.IntVar(&throughputRounds, "rounds", throughputRounds, "rounds of the throughput comparison")
 	flag.Parse()
 	if *bareURL != "" {
