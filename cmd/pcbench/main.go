@@ -36,8 +36,8 @@ func main() {
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL")
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
 	capped := flag.Bool("capped", false, "internal: the bare loop opens no more connections than workers")
-	only := flag.String("only", "throughput,rate,memory,state", "the sections to run, comma-separated")
-	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to time beside -bin in the throughput rounds")
+	only := flag.String("only", "throughput,rate,memory,state,dedupe", "the sections to run, comma-separated")
+	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to measure beside -bin in the throughput rounds, the state memory table and the dedupe section")
 	flag.IntVar(&throughputRounds, "rounds", throughputRounds, "rounds of the throughput comparison")
 	flag.Parse()
 	if *bareURL != "" {
@@ -96,7 +96,12 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 		}
 	}
 	if only["memory"] {
-		return memory(bin, dir, small, large)
+		if err := memory(bin, dir, small, large); err != nil {
+			return err
+		}
+	}
+	if only["dedupe"] {
+		return dedupeBench(bin, dir, large)
 	}
 	return nil
 }
@@ -278,6 +283,7 @@ func memory(bin, dir string, small, large int) error {
 		perRow[0], small, perRow[1], large)
 	fmt.Printf("  RSS growth %d -> %d rows: %+.1f%%  (target <= +25%%, peak < 48 MiB; time target ratio <= 2)\n",
 		small, large, 100*float64(rss[1]-rss[0])/float64(rss[0]))
+	fmt.Println()
 	return nil
 }
 

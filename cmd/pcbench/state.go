@@ -16,7 +16,7 @@ import (
 // in a new state, and of one whose every row is unchanged, against a plain
 // run of the same rows; then the peak RSS of a dry run and of a real,
 // all-unchanged run against a state of small and of large keys, which must
-// stay flat.
+// stay flat; with -against, the other build's too, on the same state.
 func stateBench(bin, dir string, srv *server, small, large, workers int) error {
 	in := filepath.Join(dir, "state.csv")
 	if err := writeRows(in, small); err != nil {
@@ -89,6 +89,21 @@ func stateBench(bin, dir string, srv *server, small, large, workers int) error {
 		rss = append(rss, unchanged.maxRSS)
 		fmt.Printf("  %10d %8.0f MiB %12.1f MiB %12.1f MiB %8.1f MiB\n", n, mib(size), mib(dry.maxRSS), mib(unchanged.maxRSS), mib(plainDry.maxRSS))
 		fmt.Printf("  %10s %12s %13.2fs %15.2fs %11.2fs\n", "", "time", dry.wall.Seconds(), unchanged.wall.Seconds(), plainDry.wall.Seconds())
+		if against == "" {
+			continue
+		}
+		// The other build, on the same state and rows, right after.
+		aDry, err := timeRun(true, against, nil, "run", "--dry-run", "--state", sf, rows)
+		if err != nil {
+			return err
+		}
+		aUnchanged, err := timeRun(true, against, srv, "run", "--rate", "0", "--quiet", "--state", sf,
+			"--out", rows+".res", "--failed", rows+".fail", rows)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %10s %12s %12.1f MiB %12.1f MiB   (-against %s)\n", "", "", mib(aDry.maxRSS), mib(aUnchanged.maxRSS), filepath.Base(against))
+		fmt.Printf("  %10s %12s %13.2fs %15.2fs\n", "", "time", aDry.wall.Seconds(), aUnchanged.wall.Seconds())
 	}
 	fmt.Printf("  run RSS growth %d -> %d keys: %+.1f%%  (the state file is mapped, not read into memory)\n\n",
 		small, large, 100*float64(rss[1]-rss[0])/float64(rss[0]))

@@ -55,11 +55,20 @@ type Options struct {
 	// shop is refused (its rows were applied there, not here); a new state
 	// records it. "" skips the check.
 	ShopID string
-	// LockTimeout is how long to wait for another run's lock (default 1s).
+	// LockTimeout is how long to wait for another run's lock; zero (or
+	// less) is DefaultLockTimeout. Tests that meet a lock pass a short one.
 	LockTimeout time.Duration
 	// Now is the clock of the records (default time.Now).
 	Now func() time.Time
+
+	// initialMmap is the address space mapped at first (default mmapSize);
+	// tests map less, so that commits must grow the map.
+	initialMmap int
 }
+
+// DefaultLockTimeout is how long Open waits for another run's lock when
+// Options.LockTimeout is zero.
+const DefaultLockTimeout = time.Second
 
 // Store is an open state file.
 type Store struct {
@@ -76,12 +85,7 @@ const mmapSize = 1 << 30
 // Open opens (with ReadOnly: reads) the state file at path, creating it if
 // need be.
 func Open(path string, opt Options) (*Store, error) {
-	if opt.LockTimeout <= 0 {
-		opt.LockTimeout = time.Second
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt = opt.withDefaults()
 	s := &Store{path: path, now: opt.Now}
 	if opt.ReadOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -89,7 +93,7 @@ func Open(path string, opt Options) (*Store, error) {
 		}
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, InitialMmapSize: mmapSize,
+		Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, InitialMmapSize: opt.initialMmap,
 		FreelistType: bolt.FreelistMapType,
 	})
 	switch {
@@ -111,6 +115,20 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// withDefaults fills in the defaults of the options left zero.
+func (opt Options) withDefaults() Options {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = DefaultLockTimeout
+	}
+	if opt.initialMmap <= 0 {
+		opt.initialMmap = mmapSize
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return opt
 }
 
 // initMeta readies a new file, or checks an existing one.
