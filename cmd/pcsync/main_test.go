@@ -12,11 +12,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
 const testSecret = "0123456789abcdef0123456789abcdef"
+
+// testLockTimeout is how long an in-process run waits for another's lock
+// on its state: a refusal need not take the real second.
+const testLockTimeout = 50 * time.Millisecond
 
 // result is what one in-process invocation of pcsync did.
 type result struct {
@@ -29,7 +34,7 @@ func pcsync(t *testing.T, env map[string]string, stdin string, args ...string) r
 	t.Helper()
 	var out, errb bytes.Buffer
 	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv: func(k string) string { return env[k] }}
+		getenv: func(k string) string { return env[k] }, stateLockTimeout: testLockTimeout}
 	code := a.main(context.Background(), args)
 	return result{code, out.String(), errb.String()}
 }
