@@ -110,12 +110,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	pool := worker.New(target.client, worker.Options{
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries, Pacer: pacer, GiveUpAfter: o.GiveUpAfter,
 	})
-	tally := &runner.Tally{}
 	sum := summary.New(summary.Options{Clean: w.Text})
-	sink := &summarySink{Sink: w, sum: sum}
 	cfg := runner.Config{
 		Source: shardRows(src, o), Defaults: defaults, Pool: pool, Workers: o.Workers,
-		Sink: sink, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+		Sink: w, Sync: out.sync, SyncEvery: time.Second, Summary: sum,
 	}
 	if extra := inc.configure(&cfg, src.Header()); total >= 0 {
 		total += extra
@@ -131,13 +129,13 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 			total -= done
 		}
 	}
-	stopProgress := a.startProgress(tally, total, o)
+	stopProgress := a.startProgress(sum, total, o)
 	start := time.Now()
 	runErr := runner.Run(ctx, cfg)
 	stopProgress()
 	closeErr := out.close()
-	out.notInFailed = sink.removalsNotDone
-	a.noteRemovalsNotDone(sink.removalsNotDone)
+	out.notInFailed = sum.RemovalsNotDone()
+	a.noteRemovalsNotDone(sum.RemovalsNotDone())
 	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(done)
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, sum, runErr, code, err) }()
@@ -169,7 +167,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		}
 		return 0, runErr
 	}
-	return exitCode(ctx, nil, tally.Done() != tally.Total()), nil
+	return exitCode(ctx, nil, sum.Done() != sum.Total()), nil
 }
 
 // loadEarlier reads the results of an earlier run of input, checks that

@@ -25,8 +25,8 @@ const (
 )
 
 // progressCounts is what progress reads of a run as it goes: how many rows
-// ended with each status. *runner.Tally is one, safe to read while the run
-// writes it.
+// ended with each status. The run's *summary.Summary is one, safe to read
+// while the run adds to it.
 type progressCounts interface {
 	Status(job.Status) int64
 }

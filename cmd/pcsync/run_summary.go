@@ -6,31 +6,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
-
-// summarySink forwards every result to the results writer and, once it is
-// written, counts it in the run's summary. The runner calls it from its one
-// writing goroutine, so the summary needs no lock; it is read after the run.
-type summarySink struct {
-	runner.Sink
-	sum             *summary.Summary
-	removalsNotDone int64 // --mirror's removals that did not end ok
-}
-
-func (s *summarySink) Write(r *job.Result) error {
-	if err := s.Sink.Write(r); err != nil {
-		return err
-	}
-	s.sum.Add(r)
-	if !r.Row.FromInput() && !r.Status.Done() {
-		s.removalsNotDone++
-	}
-	return nil
-}
 
 // checkSummaryJSON refuses, before anything is sent, a --summary-json path
 // that could not be written at the end or that names another file of the
