@@ -41,12 +41,6 @@ func FromResults(path string, comma rune, opt Options) (*Summary, ResultsFile, e
 		if err != nil {
 			return nil, rf, err
 		}
-		a := NoAction
-		if rec.Action != "" {
-			a = rec.Action.Index()
-		}
-		if s.add(a, rec.Status, rec.Attempts, rec.Error) && !rec.FromInput() && !rec.Status.Done() {
-			s.removalsNotDone.Add(1)
-		}
+		s.add(rec.Action.Index(), rec.Status, rec.Attempts, rec.Error, rec.FromInput())
 	}
 }

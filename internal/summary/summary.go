@@ -81,9 +81,7 @@ func New(opt Options) *Summary {
 // (ok or duplicate). A result whose row is not an input row (a removal of
 // --mirror) and that did not end done also counts in RemovalsNotDone.
 func (s *Summary) Add(r *job.Result) {
-	if s.add(r.Action.Index(), r.Status, r.Attempts, r.Error) && !r.Row.FromInput() && !r.Status.Done() {
-		s.removalsNotDone.Add(1)
-	}
+	s.add(r.Action.Index(), r.Status, r.Attempts, r.Error, r.Row.FromInput())
 }
 
 // AddRow counts one row: a its action's index in job.Actions (below 0 or
@@ -92,26 +90,30 @@ func (s *Summary) Add(r *job.Result) {
 // counts towards the top errors. A status missing from job.Statuses is
 // not counted: callers parse statuses with job.ParseStatus.
 func (s *Summary) AddRow(a int, st job.Status, attempts int, msg string) {
-	s.add(a, st, attempts, msg)
+	s.add(a, st, attempts, msg, true)
 }
 
-// add is AddRow; it reports whether the row was counted.
-func (s *Summary) add(a int, st job.Status, attempts int, msg string) bool {
+// add is AddRow for a row that is an input row or not (fromInput).
+func (s *Summary) add(a int, st job.Status, attempts int, msg string, fromInput bool) {
 	if a < 0 || a > NoAction {
 		a = NoAction
 	}
 	if st >= job.NumStatuses {
-		return false
+		return
 	}
 	s.counts[a][st].Add(1)
 	s.requests.Add(int64(attempts))
-	if msg != "" && !st.Done() {
-		if s.clean != nil {
-			msg = s.clean(msg)
+	if !st.Done() {
+		if !fromInput {
+			s.removalsNotDone.Add(1)
 		}
-		s.errs.add(msg)
+		if msg != "" {
+			if s.clean != nil {
+				msg = s.clean(msg)
+			}
+			s.errs.add(msg)
+		}
 	}
-	return true
 }
 
 // Count returns how many rows of action index a (NoAction for none) ended
