@@ -83,7 +83,8 @@ func (s *State) eachOK(path string, comma rune, fn func(rec *results.Record) err
 			return nil
 		}
 		if errors.As(err, &fe) && fe.Line > 0 && fe.Column != "" {
-			// A value pcsync would not have written (a bad row number).
+			// A value pcsync would not have written: a bad row number, an
+			// unknown status, attempts or an HTTP status not a number.
 			return fmt.Errorf("%s: %w: line %d: column %s: %v", path, ErrMismatch, fe.Line, fe.Column, fe.Err)
 		}
 		if err != nil {
