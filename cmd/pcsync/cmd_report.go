@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
 )
@@ -51,19 +53,22 @@ func (a *app) report(path string, o *reportOptions) (int, error) {
 			return 0, usagef("--summary-json: cannot write %s: %w", o.SummaryJSON, err)
 		}
 	}
-	sum := summary.New(summary.Options{})
-	rf, err := readResults(path, rune(o.Delimiter), sum)
+	sum, rf, err := summary.FromResults(path, rune(o.Delimiter), summary.Options{})
+	var notResults *results.FileError
+	if errors.As(err, &notResults) {
+		return 0, usagef("%w", err) // unreadable, or not a results file
+	}
 	if err != nil {
 		return 0, err
 	}
-	if !rf.hasAction {
+	if !rf.HasAction {
 		fmt.Fprintf(a.stderr, "pcsync: %s has no action column (written by an older pcsync from an input without one): its rows are counted under %s\n", path, summary.NoActionLabel)
 	}
-	if rf.cutShort {
+	if rf.CutShort {
 		fmt.Fprintf(a.stderr, "pcsync: the last record of %s is cut short (the run was killed while writing it): not counted; 'pcsync run --resume' redoes its row\n", path)
 	}
 	code := exitOK
-	if sum.Done() != sum.Total() || rf.cutShort {
+	if sum.Done() != sum.Total() || rf.CutShort {
 		code = exitRowsFailed
 	}
 	sum.ExitCode = code

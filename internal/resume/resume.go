@@ -5,16 +5,16 @@
 package resume
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
@@ -27,6 +27,7 @@ var ErrMismatch = errors.New("the results file is not from this input")
 // State is what an earlier run got done.
 type State struct {
 	header []string
+	nIn    int      // the input's columns
 	done   []uint64 // bit i set: row i ended ok
 	count  int      // rows ok
 	sum    uint64   // order-free fingerprint of the ok rows' input fields
@@ -37,13 +38,13 @@ type State struct {
 // It keeps the records of rows that ended ok. A last record cut short (the
 // process was killed while writing it) is ignored: its row is done again.
 func Load(path string, h csvsource.Header) (*State, error) {
-	s := &State{header: results.ResultsHeader(h), seed: maphash.MakeSeed()}
-	err := s.eachOK(path, h.Comma, func(row int, rec []string) error {
-		if s.Done(row) {
+	s := &State{header: results.ResultsHeader(h), nIn: len(h.Names), seed: maphash.MakeSeed()}
+	err := s.eachOK(path, h.Comma, func(rec *results.Record) error {
+		if s.Done(rec.Row) {
 			return nil
 		}
-		s.mark(row)
-		s.sum += s.fingerprint(row, rec[1:1+len(h.Names)])
+		s.mark(rec.Row)
+		s.sum += s.fingerprint(rec.Row, rec.Input[:s.nIn])
 		return nil
 	})
 	if err != nil {
@@ -57,48 +58,51 @@ func Load(path string, h csvsource.Header) (*State, error) {
 // earlier run). A last record cut short (the process was killed while
 // writing it) is passed over: its row is done again. Records with an empty
 // row column (removals of --mirror) are not input rows and are passed over.
-func (s *State) eachOK(path string, comma rune, fn func(row int, rec []string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
+// The file's header must be the results header of this input.
+func (s *State) eachOK(path string, comma rune, fn func(rec *results.Record) error) error {
+	rd, err := results.OpenReader(path, comma)
+	var fe *results.FileError
+	switch {
+	case err == nil:
+		defer rd.Close()
+	case !errors.As(err, &fe):
 		return err
+	case fe.Column != "": // it lacks one of pcsync's own columns
+		return fmt.Errorf("%s: %w: its columns differ from the input's", path, ErrMismatch)
+	case isPathError(fe.Err):
+		return fe.Err // as the system says it; fs.ErrNotExist: no earlier run
+	default:
+		return fmt.Errorf("%s: %w: cannot read its header: %v", path, ErrMismatch, fe.Err)
 	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
-	r.Comma = comma
-	r.FieldsPerRecord = len(s.header)
-	r.ReuseRecord = true
-	got, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("%s: %w: cannot read its header: %v", path, ErrMismatch, err)
-	}
-	if strings.Join(got, "\x00") != strings.Join(s.header, "\x00") {
+	if !slices.Equal(rd.Header().Names, s.header) {
 		return fmt.Errorf("%s: %w: its columns differ from the input's", path, ErrMismatch)
 	}
-	statusCol := len(s.header) - len(results.Own) + 1
 	for {
-		rec, err := r.Read()
+		rec, err := rd.Next()
 		if err == io.EOF {
 			return nil
 		}
+		if errors.As(err, &fe) && fe.Line > 0 && fe.Column != "" {
+			// A value pcsync would not have written: a bad row number, an
+			// unknown status, attempts or an HTTP status not a number.
+			return fmt.Errorf("%s: %w: line %d: column %s: %v", path, ErrMismatch, fe.Line, fe.Column, fe.Err)
+		}
 		if err != nil {
-			if _, more := r.Read(); more == io.EOF {
-				return nil // only the last record is broken
-			}
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
-		if rec[0] == "" {
-			continue // not an input row: a removal of --mirror
-		}
-		row, err := strconv.Atoi(rec[0])
-		if err != nil || row < 1 {
-			return fmt.Errorf("%s: %w: bad row number %q", path, ErrMismatch, rec[0])
-		}
-		if st, ok := job.ParseStatus(rec[statusCol]); ok && st.Done() {
-			if err := fn(row, rec); err != nil {
+		if rec.FromInput() && rec.Status.Done() {
+			if err := fn(rec); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// isPathError reports whether err is the operating system's own error
+// about the file (opening or reading it).
+func isPathError(err error) bool {
+	_, ok := err.(*fs.PathError)
+	return ok
 }
 
 // Done reports whether row ended ok in the earlier run.
@@ -168,13 +172,13 @@ func (s *State) Rewrite(path string, comma rune) error {
 	w.Comma = comma
 	w.Write(s.header)
 	copied := make([]uint64, len(s.done))
-	err = s.eachOK(path, comma, func(row int, rec []string) error {
-		i, bit := row/64, uint64(1)<<(row%64)
+	err = s.eachOK(path, comma, func(rec *results.Record) error {
+		i, bit := rec.Row/64, uint64(1)<<(rec.Row%64)
 		if copied[i]&bit != 0 {
 			return nil
 		}
 		copied[i] |= bit
-		return w.Write(rec)
+		return w.Write(rec.Fields)
 	})
 	w.Flush()
 	if err = errors.Join(err, w.Error(), tmp.Sync(), tmp.Close()); err != nil {

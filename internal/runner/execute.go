@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
-	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -102,12 +101,10 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		return nil, fmt.Errorf("cannot write results: %w", err)
 	}
 
-	tally := &Tally{}
 	sum := summary.New(summary.Options{Clean: w.Text})
-	sink := &summarySink{Sink: w, sum: sum}
 	cfg := Config{
 		Source: s.rows(), Defaults: o.Defaults, Pool: t.Pool, Workers: t.Workers,
-		Sink: sink, Sync: out.sync, SyncEvery: time.Second, Tally: tally,
+		Sink: w, Sync: out.sync, SyncEvery: time.Second, Summary: sum,
 	}
 	total := s.mine + inc.configure(&cfg, h)
 	cfg.Dedupe = s.dedupe(total)
@@ -117,7 +114,7 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		total -= oc.AlreadyDone
 	}
 	if s.opt.Observer != nil {
-		s.opt.Observer.Started(tally, total)
+		s.opt.Observer.Started(sum, total)
 	}
 	start := time.Now()
 	runErr := Run(ctx, cfg)
@@ -125,9 +122,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.opt.Observer.Stopped()
 	}
 	closeErr := out.close()
-	oc.NotInFailed = sink.removalsNotDone
-	if sink.removalsNotDone > 0 {
-		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", sink.removalsNotDone)
+	oc.NotInFailed = sum.RemovalsNotDone()
+	if oc.NotInFailed > 0 {
+		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", oc.NotInFailed)
 	}
 	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(oc.AlreadyDone)
 	if runErr == nil {
@@ -167,26 +164,6 @@ func (s *Session) noteMirror(inc *incremental) {
 	}
 	s.notef(slog.LevelInfo, "mirror of segment %s: the state holds %d of its contacts; %d of those added by a mirrored run are not in the file and are removed once the file's rows are sent",
 		m.segment, m.members, m.removals)
-}
-
-// summarySink forwards every result to the results writer and, once it is
-// written, counts it in the run's summary. The runner calls it from its one
-// writing goroutine, so the summary needs no lock; it is read after the run.
-type summarySink struct {
-	Sink
-	sum             *summary.Summary
-	removalsNotDone int64 // --mirror's removals that did not end ok
-}
-
-func (s *summarySink) Write(r *job.Result) error {
-	if err := s.Sink.Write(r); err != nil {
-		return err
-	}
-	s.sum.Add(r)
-	if !r.Row.FromInput() && !r.Status.Done() {
-		s.removalsNotDone++
-	}
-	return nil
 }
 
 // checkSummaryJSON refuses, before anything is sent, a --summary-json path

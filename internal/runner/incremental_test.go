@@ -14,6 +14,7 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -138,10 +139,10 @@ func TestRunWithIncremental(t *testing.T) {
 	// Rows 1 and 3 (adds) were applied by an earlier run; so was the
 	// contact of row 2, a get, which is sent all the same.
 	st := newMemState(t, sink, "u1@example.com", "u2@example.com", "u3@example.com")
-	tally := &Tally{}
+	sum := summary.New(summary.Options{})
 	err = Run(context.Background(), Config{
 		Source: src, Pool: worker.New(c, worker.Options{Workers: 4}), Workers: 4,
-		Sink: sink, Sync: st.sync, SyncEvery: time.Millisecond, Tally: tally, Incremental: st,
+		Sink: sink, Sync: st.sync, SyncEvery: time.Millisecond, Summary: sum, Incremental: st,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +153,7 @@ func TestRunWithIncremental(t *testing.T) {
 			adds++
 		}
 	}
-	if got := tally.Status(job.StatusUnchanged); got != 2 {
+	if got := sum.Status(job.StatusUnchanged); got != 2 {
 		t.Errorf("%d rows unchanged, want 2", got)
 	}
 	if got := em.Stats().Applied["/segments/add"]; got != int64(adds-2) {
@@ -211,16 +212,16 @@ func TestRunSendsThenTasksAfterTheInput(t *testing.T) {
 	var res bytes.Buffer
 	h := csvsource.Header{Names: []string{"kind"}, Keys: []string{"kind"}, Comma: ','}
 	w, _ := results.NewWriter(&res, nil, h, results.Options{})
-	tally := &Tally{}
+	sum := summary.New(summary.Options{})
 	if err := Run(context.Background(), Config{Source: src, Pool: worker.New(c, worker.Options{Workers: 2}),
-		Sink: w, Tally: tally, Then: then}); err != nil {
+		Sink: w, Summary: sum, Then: then}); err != nil {
 		t.Fatal(err)
 	}
 	if then.earlyCall {
 		t.Error("Then was asked for a task before the input's last row was read")
 	}
-	if tally.Total() != 5 || em.Stats().Applied["/segments/remove"] != 2 {
-		t.Errorf("%d results, %v", tally.Total(), em.Stats().Applied)
+	if sum.Total() != 5 || sum.RemovalsNotDone() != 0 || em.Stats().Applied["/segments/remove"] != 2 {
+		t.Errorf("%d results (%d removals not done), %v", sum.Total(), sum.RemovalsNotDone(), em.Stats().Applied)
 	}
 	recs, _ := csv.NewReader(&res).ReadAll()
 	for _, r := range recs[1:] {

@@ -49,8 +49,8 @@ func (rec *recorder) emit(r job.Result) error {
 		rec.mu.Unlock()
 		return ErrSink
 	}
-	if rec.cfg.Tally != nil {
-		rec.cfg.Tally.add(cur)
+	if sum := rec.cfg.Summary; sum != nil {
+		sum.Add(cur)
 	}
 	if inc := rec.cfg.Incremental; inc != nil && cur.Status == job.StatusOK && cur.Job.Action.Writes() {
 		inc.Applied(&cur.Job)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -108,5 +109,25 @@ func TestRecorderReportsAFailedSync(t *testing.T) {
 		Sink: &flushLog{flushed: make(chan int, 100)}, Sync: func() error { return errSync }})
 	if !errors.Is(err, ErrSink) || !errors.Is(err, errSync) {
 		t.Errorf("Run = %v, want ErrSink wrapping the sync's error", err)
+	}
+}
+
+// TestSummaryCountsOnlyWrittenResults: Config.Summary counts a result once
+// the sink wrote it, never one the sink failed to write.
+func TestSummaryCountsOnlyWrittenResults(t *testing.T) {
+	_, c := setup(t)
+	src, err := csvsource.Open(strings.NewReader(input(50)), csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	sum := summary.New(summary.Options{})
+	err = Run(context.Background(), Config{Source: src, Pool: worker.New(c, worker.Options{Workers: 1}),
+		Sink: &failingSink{after: 7}, Summary: sum})
+	if !errors.Is(err, ErrSink) {
+		t.Fatalf("Run = %v, want ErrSink", err)
+	}
+	if got := sum.Total(); got != 7 {
+		t.Errorf("summary counted %d results, want the 7 written", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -36,7 +37,9 @@ type Config struct {
 	// every SyncEvery while results are being written, and at the end.
 	Sync      func() error
 	SyncEvery time.Duration
-	Tally     *Tally // counts written results; may be read while Run runs
+	// Summary, when set, counts every result once it is written (not one
+	// that failed to write); its counts may be read while Run runs.
+	Summary *summary.Summary
 	// Skip, when set, names rows already done (a resumed run): they are
 	// read but neither sent nor recorded again.
 	Skip func(row int) bool

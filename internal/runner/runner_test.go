@@ -18,6 +18,7 @@ import (
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/sandboxtest"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -68,11 +69,11 @@ func TestRunEveryRowGetsOneResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tally := &Tally{}
+	sum := summary.New(summary.Options{})
 	syncs := 0
 	err = Run(context.Background(), Config{
 		Source: src, Pool: worker.New(c, worker.Options{Workers: 8}), Workers: 8,
-		Sink: w, Sync: func() error { syncs++; return nil }, Tally: tally,
+		Sink: w, Sync: func() error { syncs++; return nil }, Summary: sum,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -101,8 +102,8 @@ func TestRunEveryRowGetsOneResult(t *testing.T) {
 	if len(seen) != n {
 		t.Errorf("%d results for %d rows", len(seen), n)
 	}
-	if tally.Total() != n || tally.Status(job.StatusInvalid) != n/5 || tally.Count(job.SegmentsGet.Index(), job.StatusOK) != 200 {
-		t.Errorf("tally total %d invalid %d", tally.Total(), tally.Status(job.StatusInvalid))
+	if sum.Total() != n || sum.Status(job.StatusInvalid) != n/5 || sum.Count(job.SegmentsGet.Index(), job.StatusOK) != 200 {
+		t.Errorf("summary total %d invalid %d", sum.Total(), sum.Status(job.StatusInvalid))
 	}
 	if syncs == 0 {
 		t.Error("results were never synced")
@@ -222,14 +223,14 @@ func TestRunThroughFaultsEveryRowOKAndApplied(t *testing.T) {
 		Sleep: sleep, Now: now, Pacer: worker.NewPacer(0, 1).WithClock(now, sleep)})
 	var res bytes.Buffer
 	w, _ := results.NewWriter(&res, nil, src.Header(), results.Options{})
-	tally := &Tally{}
-	if err := Run(context.Background(), Config{Source: src, Pool: pool, Workers: 8, Sink: w, Tally: tally}); err != nil {
+	sum := summary.New(summary.Options{})
+	if err := Run(context.Background(), Config{Source: src, Pool: pool, Workers: 8, Sink: w, Summary: sum}); err != nil {
 		t.Fatal(err)
 	}
-	if tally.Status(job.StatusOK) != 400 {
-		t.Fatalf("%d of 400 rows ok", tally.Status(job.StatusOK))
+	if sum.Status(job.StatusOK) != 400 {
+		t.Fatalf("%d of 400 rows ok", sum.Status(job.StatusOK))
 	}
-	if tally.Attempts() <= 400 {
+	if sum.Requests() <= 400 {
 		t.Error("no retries: the faults did not fire")
 	}
 	recs, _ := csv.NewReader(&res).ReadAll()

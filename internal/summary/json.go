@@ -1,7 +1,6 @@
 package summary
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -22,64 +21,114 @@ import (
 //
 // by_action holds every action of job.Actions, and NoActionLabel when
 // rows had no valid action.
-func (s *Summary) MarshalJSON() ([]byte, error) {
-	var o object
-	o.add("total", s.Total())
-	for _, st := range job.Statuses {
-		o.add(st.String(), s.Status(st))
+func (s *Summary) MarshalJSON() ([]byte, error) { return json.Marshal(s.document()) }
+
+// summaryJSON is the JSON of a Summary; the order of its fields is the
+// order of the keys.
+type summaryJSON struct {
+	countsJSON
+	Requests int64 `json:"requests"`
+	// Pointers: present whenever the elapsed time is known, 0 included.
+	ElapsedSeconds *float64     `json:"elapsed_seconds,omitempty"`
+	RowsPerSecond  *float64     `json:"rows_per_second,omitempty"`
+	AlreadyDone    int64        `json:"already_done,omitempty"`
+	ByAction       byActionJSON `json:"by_action"`
+	TopErrors      []ErrorCount `json:"top_errors"` // never nil: [] rather than null
+	OtherErrors    int64        `json:"other_errors"`
+	ExitCode       int          `json:"exit_code"`
+	Interrupted    bool         `json:"interrupted"`
+	Stopped        string       `json:"stopped"`
+}
+
+// countsJSON is a number of rows and its breakdown by status, in the order
+// of job.Statuses.
+type countsJSON struct {
+	Total     int64 `json:"total"`
+	OK        int64 `json:"ok"`
+	Failed    int64 `json:"failed"`
+	Invalid   int64 `json:"invalid"`
+	Skipped   int64 `json:"skipped"`
+	Duplicate int64 `json:"duplicate"`
+	Unchanged int64 `json:"unchanged"`
+}
+
+// byActionJSON breaks the rows down by action, in the order of job.Actions;
+// the rows with no valid action only when there are some.
+type byActionJSON struct {
+	SegmentsAdd           countsJSON  `json:"segments/add"`
+	SegmentsRemove        countsJSON  `json:"segments/remove"`
+	SegmentsGet           countsJSON  `json:"segments/get"`
+	SubscriptionsManage   countsJSON  `json:"subscriptions/manage"`
+	SubscriptionsCallback countsJSON  `json:"subscriptions/callback"`
+	NoAction              *countsJSON `json:"(no valid action),omitempty"`
+}
+
+// document is the summary as its JSON holds it.
+func (s *Summary) document() *summaryJSON {
+	d := &summaryJSON{
+		countsJSON:  countsOf(s.Total(), s.Status),
+		Requests:    s.Requests(),
+		AlreadyDone: s.AlreadyDone,
+		ByAction: byActionJSON{
+			SegmentsAdd:           s.actionCounts(job.SegmentsAdd.Index()),
+			SegmentsRemove:        s.actionCounts(job.SegmentsRemove.Index()),
+			SegmentsGet:           s.actionCounts(job.SegmentsGet.Index()),
+			SubscriptionsManage:   s.actionCounts(job.SubscriptionsManage.Index()),
+			SubscriptionsCallback: s.actionCounts(job.SubscriptionsCallback.Index()),
+		},
+		TopErrors:   s.TopErrors(),
+		OtherErrors: s.OtherErrors(),
+		ExitCode:    s.ExitCode,
+		Interrupted: s.Interrupted,
+		Stopped:     s.Stopped,
 	}
-	o.add("requests", s.Requests())
 	if s.Elapsed > 0 {
-		o.add("elapsed_seconds", round3(s.Elapsed.Seconds()))
-		o.add("rows_per_second", round3(s.RowsPerSecond()))
+		elapsed, rate := round3(s.Elapsed.Seconds()), round3(s.RowsPerSecond())
+		d.ElapsedSeconds, d.RowsPerSecond = &elapsed, &rate
 	}
-	if s.AlreadyDone > 0 {
-		o.add("already_done", s.AlreadyDone)
+	if s.ActionTotal(NoAction) > 0 {
+		none := s.actionCounts(NoAction)
+		d.ByAction.NoAction = &none
 	}
-	var by object
-	for a := range s.counts {
-		if a == NoAction && s.ActionTotal(a) == 0 {
-			continue
-		}
-		var one object
-		one.add("total", s.ActionTotal(a))
-		for _, st := range job.Statuses {
-			one.add(st.String(), s.Count(a, st))
-		}
-		by.add(actionLabel(a), one.raw())
+	if d.TopErrors == nil {
+		d.TopErrors = []ErrorCount{}
 	}
-	o.add("by_action", by.raw())
-	top := s.TopErrors()
-	if top == nil {
-		top = []ErrorCount{} // [] rather than null
+	return d
+}
+
+// actionCounts returns the counts of action index a.
+func (s *Summary) actionCounts(a int) countsJSON {
+	return countsOf(s.ActionTotal(a), func(st job.Status) int64 { return s.Count(a, st) })
+}
+
+// countsOf fills a countsJSON from a total and the count of each status.
+func countsOf(total int64, count func(job.Status) int64) countsJSON {
+	return countsJSON{
+		Total:     total,
+		OK:        count(job.StatusOK),
+		Failed:    count(job.StatusFailed),
+		Invalid:   count(job.StatusInvalid),
+		Skipped:   count(job.StatusSkipped),
+		Duplicate: count(job.StatusDuplicate),
+		Unchanged: count(job.StatusUnchanged),
 	}
-	o.add("top_errors", top)
-	o.add("other_errors", s.OtherErrors())
-	o.add("exit_code", s.ExitCode)
-	o.add("interrupted", s.Interrupted)
-	o.add("stopped", s.Stopped)
-	return o.raw(), o.err
 }
 
 // WriteJSONFile writes the summary as indented JSON to path atomically: to
 // a temporary file in the same directory, synced, then renamed over path,
 // so that a reader sees the old file or the whole new one.
 func (s *Summary) WriteJSONFile(path string) error {
-	compact, err := s.MarshalJSON()
+	b, err := json.MarshalIndent(s.document(), "", "  ")
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, compact, "", "  "); err != nil {
-		return err
-	}
-	b.WriteByte('\n')
+	b = append(b, '\n')
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".pcsync-summary-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, nothing to remove
-	_, err = tmp.Write(b.Bytes())
+	_, err = tmp.Write(b)
 	if err = errors.Join(err, tmp.Chmod(0o644), tmp.Sync(), tmp.Close()); err != nil {
 		return err
 	}
@@ -98,36 +147,6 @@ func CheckJSONPath(path string) error {
 	}
 	tmp.Close()
 	return os.Remove(tmp.Name())
-}
-
-// object builds a JSON object whose keys keep the order they were added.
-type object struct {
-	b   bytes.Buffer
-	err error
-}
-
-func (o *object) add(key string, v any) {
-	if o.b.Len() == 0 {
-		o.b.WriteByte('{')
-	} else {
-		o.b.WriteByte(',')
-	}
-	k, _ := json.Marshal(key)
-	o.b.Write(k)
-	o.b.WriteByte(':')
-	val, err := json.Marshal(v)
-	if err != nil {
-		o.err = errors.Join(o.err, err)
-		val = []byte("null")
-	}
-	o.b.Write(val)
-}
-
-func (o *object) raw() json.RawMessage {
-	if o.b.Len() == 0 {
-		return json.RawMessage("{}")
-	}
-	return append(json.RawMessage(o.b.Bytes()), '}')
 }
 
 // round3 keeps three decimals: milliseconds for seconds.

@@ -1,11 +1,13 @@
 // Package summary counts what a run did to its rows, by action and status,
 // with the requests it sent and its most frequent error messages, and
 // renders that as a table for people and as JSON for schedulers. The same
-// Summary serves a run (fed its results as they are written) and
-// 'pcsync report' (fed the records of a results file).
+// Summary serves a run (fed its results as they are written, and read by
+// its progress reports meanwhile) and 'pcsync report' (fed the records of a
+// results file).
 package summary
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
@@ -25,15 +27,19 @@ const (
 	StoppedError   = "error"   // a broken input record or a failure to write results
 )
 
-// Summary counts rows by action and status. It is not safe for concurrent
-// use: in a run, the one goroutine that writes results feeds it (through
-// Add) and it is read only once the run has returned; progress reports
-// read the runner's Tally instead.
+// Summary counts rows by action and status, with the requests sent for
+// them and their most frequent error messages. One goroutine at a time adds
+// to it (in a run, whichever worker holds the runner's recorder lock). Its
+// counts (Count, Status, Total, Done, Requests, RemovalsNotDone) may be read
+// concurrently while rows are being added: progress reports read them as
+// the run goes. Everything else (the top errors, the fields below, the
+// text and the JSON) is read once adding is over.
 type Summary struct {
-	counts   [NoAction + 1][]int64 // [action index][position in job.Statuses]
-	requests int64
-	errs     errorTable
-	clean    func(string) string
+	counts          [NoAction + 1][job.NumStatuses]atomic.Int64 // [action index][status]
+	requests        atomic.Int64
+	removalsNotDone atomic.Int64
+	errs            errorTable
+	clean           func(string) string
 
 	// Elapsed is how long the run took; 0 when unknown (a report), which
 	// leaves elapsed time and rate out.
@@ -64,36 +70,18 @@ type Options struct {
 	MaxGroups int
 }
 
-// statusPos maps a Status to its position in job.Statuses (-1: none).
-var statusPos = func() []int {
-	n := 0
-	for _, s := range job.Statuses {
-		n = max(n, int(s)+1)
-	}
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = -1
-	}
-	for i, s := range job.Statuses {
-		pos[s] = i
-	}
-	return pos
-}()
-
 // New returns an empty Summary.
 func New(opt Options) *Summary {
 	s := &Summary{clean: opt.Clean}
-	for a := range s.counts {
-		s.counts[a] = make([]int64, len(job.Statuses))
-	}
 	s.errs.init(opt.TopErrors, opt.MaxGroups)
 	return s
 }
 
 // Add counts one result. It does not allocate for a row that ended done
-// (ok or duplicate).
+// (ok or duplicate). A result whose row is not an input row (a removal of
+// --mirror) and that did not end done also counts in RemovalsNotDone.
 func (s *Summary) Add(r *job.Result) {
-	s.AddRow(r.Action.Index(), r.Status, r.Attempts, r.Error)
+	s.add(r.Action.Index(), r.Status, r.Attempts, r.Error, r.Row.FromInput())
 }
 
 // AddRow counts one row: a its action's index in job.Actions (below 0 or
@@ -102,36 +90,46 @@ func (s *Summary) Add(r *job.Result) {
 // counts towards the top errors. A status missing from job.Statuses is
 // not counted: callers parse statuses with job.ParseStatus.
 func (s *Summary) AddRow(a int, st job.Status, attempts int, msg string) {
+	s.add(a, st, attempts, msg, true)
+}
+
+// add is AddRow for a row that is an input row or not (fromInput).
+func (s *Summary) add(a int, st job.Status, attempts int, msg string, fromInput bool) {
 	if a < 0 || a > NoAction {
 		a = NoAction
 	}
-	if int(st) >= len(statusPos) || statusPos[st] < 0 {
+	if st >= job.NumStatuses {
 		return
 	}
-	s.counts[a][statusPos[st]]++
-	s.requests += int64(attempts)
-	if msg != "" && !st.Done() {
-		if s.clean != nil {
-			msg = s.clean(msg)
+	s.counts[a][st].Add(1)
+	s.requests.Add(int64(attempts))
+	if !st.Done() {
+		if !fromInput {
+			s.removalsNotDone.Add(1)
 		}
-		s.errs.add(msg)
+		if msg != "" {
+			if s.clean != nil {
+				msg = s.clean(msg)
+			}
+			s.errs.add(msg)
+		}
 	}
 }
 
 // Count returns how many rows of action index a (NoAction for none) ended
 // with st.
 func (s *Summary) Count(a int, st job.Status) int64 {
-	if a < 0 || a > NoAction || int(st) >= len(statusPos) || statusPos[st] < 0 {
+	if a < 0 || a > NoAction || st >= job.NumStatuses {
 		return 0
 	}
-	return s.counts[a][statusPos[st]]
+	return s.counts[a][st].Load()
 }
 
 // ActionTotal returns how many rows of action index a were counted.
 func (s *Summary) ActionTotal(a int) int64 {
 	var n int64
-	for _, c := range s.counts[a] {
-		n += c
+	for _, st := range job.Statuses {
+		n += s.Count(a, st)
 	}
 	return n
 }
@@ -166,7 +164,12 @@ func (s *Summary) Done() int64 {
 }
 
 // Requests returns the requests sent for the counted rows.
-func (s *Summary) Requests() int64 { return s.requests }
+func (s *Summary) Requests() int64 { return s.requests.Load() }
+
+// RemovalsNotDone returns how many of the counted rows were not input rows
+// (the removals of --mirror, see job.OriginMirror) and did not end done:
+// the rows not done that the failed-rows file leaves out.
+func (s *Summary) RemovalsNotDone() int64 { return s.removalsNotDone.Load() }
 
 // TopErrors returns the most frequent error groups, most frequent first.
 func (s *Summary) TopErrors() []ErrorCount { return s.errs.top() }

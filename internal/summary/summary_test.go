@@ -327,3 +327,72 @@ func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
 		t.Errorf("unchanged rows are done and no error: done %d, top errors %v", s.Done(), s.TopErrors())
 	}
 }
+
+// TestCountsReadWhileAdding: progress reads the counts while the run adds
+// to them (run with -race); every reading is a count some moment had.
+func TestCountsReadWhileAdding(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	const n = 20000
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			st := job.StatusOK
+			if i%4 == 0 {
+				st = job.StatusFailed
+			}
+			s.Add(result(job.SegmentsAdd, st, 1, ""))
+		}
+	}()
+	var last int64
+	readings := 0
+	for finished := false; !finished; {
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		total, requests := s.Total(), s.Requests()
+		if total < last || total > n || requests > n {
+			t.Fatalf("reading %d: total %d after %d, requests %d", readings, total, last, requests)
+		}
+		last = total
+		readings++
+	}
+	if s.Total() != n || s.Status(job.StatusFailed) != n/4 || s.Done() != n-n/4 || s.Requests() != n {
+		t.Errorf("total %d, failed %d, done %d, requests %d", s.Total(), s.Status(job.StatusFailed), s.Done(), s.Requests())
+	}
+}
+
+func TestRemovalsNotDone(t *testing.T) {
+	t.Parallel()
+	removal := func(st job.Status) *job.Result {
+		r := result(job.SegmentsRemove, st, 1, "")
+		r.Row.Origin = job.OriginMirror
+		return r
+	}
+	tests := []struct {
+		name string
+		rows []*job.Result
+		want int64
+	}{
+		{"none", nil, 0},
+		{"input rows not done do not count", []*job.Result{result(job.SegmentsAdd, job.StatusFailed, 1, "x")}, 0},
+		{"removals done do not count", []*job.Result{removal(job.StatusOK), removal(job.StatusUnchanged)}, 0},
+		{"removals not done", []*job.Result{removal(job.StatusFailed), removal(job.StatusSkipped), removal(job.StatusOK)}, 2},
+		{"a status not counted is no removal", []*job.Result{removal(job.NumStatuses)}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := New(Options{})
+			for _, r := range tt.rows {
+				s.Add(r)
+			}
+			if got := s.RemovalsNotDone(); got != tt.want {
+				t.Errorf("RemovalsNotDone = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
