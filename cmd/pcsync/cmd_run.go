@@ -9,6 +9,7 @@ import (
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -79,8 +80,8 @@ func (ob *observer) Notef(level slog.Level, format string, args ...any) {
 	ob.a.notef(level, format, args...)
 }
 
-func (ob *observer) Started(counts runner.Counts, total int) {
-	ob.stop = ob.a.startProgress(counts, total, ob.o)
+func (ob *observer) Started(sum *summary.Summary, total int) {
+	ob.stop = ob.a.startProgress(sum, total, ob.o)
 }
 
 func (ob *observer) Stopped() {

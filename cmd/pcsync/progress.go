@@ -13,8 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/pcsync/pcsync/internal/job"
-	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // How often progress is shown: a log line every defaultProgressEvery (or
@@ -39,11 +38,11 @@ type progressSeams struct {
 // rows this run will finish, -1 when unknown. The returned function shows
 // the final state (the bar at 100%, its line ended; a last log line) and
 // returns once nothing more will be written.
-func (a *app) startProgress(c runner.Counts, total int, o *runOptions) func() {
+func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func() {
 	if o.Quiet {
 		return func() {}
 	}
-	var show func(f figures, final bool)
+	var show func(f summary.Progress, final bool)
 	every := time.Duration(o.ProgressEvery)
 	if every <= 0 {
 		every = defaultProgressEvery
@@ -61,7 +60,7 @@ func (a *app) startProgress(c runner.Counts, total int, o *runOptions) func() {
 		now = time.Now
 	}
 	start := now()
-	read := func() figures { return readFigures(c, int64(total), now().Sub(start)) }
+	read := func() summary.Progress { return sum.Progress(int64(total), now().Sub(start)) }
 
 	ticks, stopTicks := a.tickEvery(every)
 	done := make(chan struct{})
@@ -102,88 +101,35 @@ func (a *app) tickEvery(d time.Duration) (<-chan time.Time, func()) {
 	return t.C, t.Stop
 }
 
-// figures is one reading of a run's progress.
-type figures struct {
-	done, total                  int64 // total is -1 when unknown
-	ok, failed, invalid, skipped int64
-	elapsed                      time.Duration
-}
-
-// readFigures reads c once. done is the sum of the counts read, so the
-// figures of one reading agree with each other even while rows finish.
-// Skipped rows (a run stopped by an interrupt, refused credentials or
-// --give-up-after) are not done: the bar of an interrupted run stays where
-// it was, and the rate is of rows dealt with.
-func readFigures(c runner.Counts, total int64, elapsed time.Duration) figures {
-	f := figures{total: total, elapsed: elapsed}
-	for _, s := range job.Statuses {
-		n := c.Status(s)
-		if s == job.StatusSkipped {
-			f.skipped = n
-			continue
-		}
-		f.done += n
-		switch s {
-		case job.StatusOK:
-			f.ok = n
-		case job.StatusFailed:
-			f.failed = n
-		case job.StatusInvalid:
-			f.invalid = n
-		}
-	}
-	return f
-}
-
-// rowsPerSecond is the average rate since the start.
-func (f figures) rowsPerSecond() float64 {
-	if f.elapsed <= 0 {
-		return 0
-	}
-	return float64(f.done) / f.elapsed.Seconds()
-}
-
-// eta is how long the rest will take at the average rate so far, rounded
-// up to the second (never 0s while rows are left); false when that cannot
-// be told (no total, or nothing finished yet).
-func (f figures) eta() (time.Duration, bool) {
-	rate := f.rowsPerSecond()
-	if f.total < 0 || rate <= 0 {
-		return 0, false
-	}
-	left := max(f.total-f.done, 0)
-	return time.Duration(math.Ceil(float64(left)/rate)) * time.Second, true
-}
-
-// logAttrs are the figures as a progress line's attributes: done, total,
+// logAttrs are a reading of progress as a progress line's attributes: done, total,
 // ok, failed, invalid, skipped, rows_per_s, eta, elapsed. total and eta
 // are left out when unknown, skipped when there are none.
-func (f figures) logAttrs() []any {
-	args := []any{"done", f.done}
-	if f.total >= 0 {
-		args = append(args, "total", f.total)
+func logAttrs(f summary.Progress) []any {
+	args := []any{"done", f.Done}
+	if f.Total >= 0 {
+		args = append(args, "total", f.Total)
 	}
-	args = append(args, "ok", f.ok, "failed", f.failed, "invalid", f.invalid)
-	if f.skipped > 0 {
-		args = append(args, "skipped", f.skipped)
+	args = append(args, "ok", f.OK, "failed", f.Failed, "invalid", f.Invalid)
+	if f.Skipped > 0 {
+		args = append(args, "skipped", f.Skipped)
 	}
-	args = append(args, "rows_per_s", math.Round(f.rowsPerSecond()*10)/10)
-	if eta, ok := f.eta(); ok {
+	args = append(args, "rows_per_s", math.Round(f.RowsPerSecond()*10)/10)
+	if eta, ok := f.ETA(); ok {
 		args = append(args, "eta", eta.String())
 	}
-	return append(args, "elapsed", f.elapsed.Round(100*time.Millisecond).String())
+	return append(args, "elapsed", f.Elapsed.Round(100*time.Millisecond).String())
 }
 
 // newProgressLog shows progress as one log record per tick ("progress")
 // and a last one when the run has ended ("run ended"): no control
 // characters, one line each, for a file, cron mail or a log collector.
-func newProgressLog(log *slog.Logger) func(figures, bool) {
-	return func(f figures, final bool) {
+func newProgressLog(log *slog.Logger) func(summary.Progress, bool) {
+	return func(f summary.Progress, final bool) {
 		msg := "progress"
 		if final {
 			msg = "run ended"
 		}
-		log.Log(context.Background(), slog.LevelInfo, msg, f.logAttrs()...)
+		log.Log(context.Background(), slog.LevelInfo, msg, logAttrs(f)...)
 	}
 }
 
@@ -192,13 +138,13 @@ func newProgressLog(log *slog.Logger) func(figures, bool) {
 // total is unknown. Its final call draws the last state (100% once every
 // row has finished) and ends the line, so that what follows starts on a
 // line of its own.
-func newBar(w io.Writer, total int64) func(figures, bool) {
+func newBar(w io.Writer, total int64) func(summary.Progress, bool) {
 	// w itself, not a buffer over it: the bar sizes itself to the
 	// terminal's width only when it writes to an *os.File. It draws twice
 	// per tick (new counts, then the new share), each time over the line.
 	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(barDescription(figures{})),
+		progressbar.OptionSetDescription(barDescription(summary.Progress{})),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("rows"),
@@ -210,12 +156,12 @@ func newBar(w io.Writer, total int64) func(figures, bool) {
 		// could write after the summary.
 		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
-	return func(f figures, final bool) {
+	return func(f summary.Progress, final bool) {
 		bar.Describe(barDescription(f))
 		if total >= 0 {
-			bar.Set64(min(f.done, total))
+			bar.Set64(min(f.Done, total))
 		} else {
-			bar.Set64(f.done)
+			bar.Set64(f.Done)
 			if final {
 				bar.Finish()
 			}
@@ -226,10 +172,10 @@ func newBar(w io.Writer, total int64) func(figures, bool) {
 	}
 }
 
-func barDescription(f figures) string {
-	d := fmt.Sprintf("ok %d, failed %d, invalid %d", f.ok, f.failed, f.invalid)
-	if f.skipped > 0 {
-		d += fmt.Sprintf(", skipped %d", f.skipped)
+func barDescription(f summary.Progress) string {
+	d := fmt.Sprintf("ok %d, failed %d, invalid %d", f.OK, f.Failed, f.Invalid)
+	if f.Skipped > 0 {
+		d += fmt.Sprintf(", skipped %d", f.Skipped)
 	}
 	return d
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // pcsyncWith runs the command in-process like pcsync, with progress driven
@@ -312,8 +313,8 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
 	var w bytes.Buffer
 	show := newBar(&w, -1)
-	show(figures{done: 3, total: -1, ok: 2, failed: 1}, false)
-	show(figures{done: 7, total: -1, ok: 6, failed: 1}, true)
+	show(summary.Progress{Done: 3, Total: -1, OK: 2, Failed: 1}, false)
+	show(summary.Progress{Done: 7, Total: -1, OK: 6, Failed: 1}, true)
 	out := w.String()
 	if !strings.HasSuffix(out, "\n") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("the spinner's line does not end once: %q", out)
@@ -325,10 +326,19 @@ func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
 	}
 }
 
-// counts is a fixed reading of a run, by status.
+// counts is a reading of a run, by status.
 type counts map[job.Status]int64
 
-func (c counts) Status(s job.Status) int64 { return c[s] }
+// summary returns a run's summary that counts c.
+func (c counts) summary() *summary.Summary {
+	sum := summary.New(summary.Options{})
+	for st, n := range c {
+		for range n {
+			sum.AddRow(job.SegmentsAdd.Index(), st, 1, "")
+		}
+	}
+	return sum
+}
 
 func TestProgressFigures(t *testing.T) {
 	tests := []struct {
@@ -353,7 +363,7 @@ func TestProgressFigures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			attrs := readFigures(tt.c, tt.total, tt.elapsed).logAttrs()
+			attrs := logAttrs(tt.c.summary().Progress(tt.total, tt.elapsed))
 			var parts []string
 			for i := 0; i < len(attrs); i += 2 {
 				parts = append(parts, fmt.Sprintf("%v=%v", attrs[i], attrs[i+1]))

@@ -10,6 +10,7 @@ import (
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/shard"
+	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // Options is one run as the command line describes it.
@@ -46,18 +47,12 @@ type Options struct {
 type Observer interface {
 	// Notef says one thing about the run, at level.
 	Notef(level slog.Level, format string, args ...any)
-	// Started is called when rows are about to be sent: counts is read
-	// while the run goes on; total is the rows this run will finish (-1
-	// when unknown).
-	Started(counts Counts, total int)
+	// Started is called when rows are about to be sent: sum counts them
+	// as they are recorded (safe to read meanwhile); total is the rows
+	// this run will finish.
+	Started(sum *summary.Summary, total int)
 	// Stopped is called when every row has been recorded.
 	Stopped()
-}
-
-// Counts is what progress reads of a run as it goes: how many rows ended
-// with each status. It is safe to read while the run writes.
-type Counts interface {
-	Status(job.Status) int64
 }
 
 // Session is one opened run: its input scanned and its header checked.

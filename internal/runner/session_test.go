@@ -17,6 +17,7 @@ import (
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/sandboxtest"
 	"github.com/pcsync/pcsync/internal/shard"
+	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
@@ -27,7 +28,7 @@ type watcher struct {
 	started int // calls of Started
 	total   int
 	stopped int
-	counts  Counts
+	counts  *summary.Summary
 }
 
 func (w *watcher) Notef(_ slog.Level, format string, args ...any) {
@@ -35,8 +36,12 @@ func (w *watcher) Notef(_ slog.Level, format string, args ...any) {
 	defer w.mu.Unlock()
 	w.notes = append(w.notes, fmt.Sprintf(format, args...))
 }
-func (w *watcher) Started(c Counts, total int) { w.started++; w.total = total; w.counts = c }
-func (w *watcher) Stopped()                    { w.stopped++ }
+func (w *watcher) Started(c *summary.Summary, total int) {
+	w.started++
+	w.total = total
+	w.counts = c
+}
+func (w *watcher) Stopped() { w.stopped++ }
 
 func writeInput(t *testing.T, content string) string {
 	t.Helper()
