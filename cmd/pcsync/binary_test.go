@@ -41,6 +41,7 @@ func binary(t *testing.T) string {
 }
 
 func TestBinarySandboxServesARun(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	sb := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0")
 	stdout, err := sb.StdoutPipe()

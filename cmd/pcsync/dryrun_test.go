@@ -15,6 +15,7 @@ import (
 // the real client builds them, with the shop ID given and the secret (a
 // real one, in the environment) nowhere.
 func TestDryRunShowsOneExampleRequestPerAction(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "mixed.csv", mixed600())
 	r := pcsync(t, env, "", "run", "--dry-run", "--rate", "20", in)
@@ -62,6 +63,7 @@ func TestDryRunShowsOneExampleRequestPerAction(t *testing.T) {
 }
 
 func TestDryRunExamplesNeedNoCredentials(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -101,6 +103,7 @@ func TestDryRunExamplesNeedNoCredentials(t *testing.T) {
 }
 
 func TestDryRunRefusesAnAPIURLTheRunWouldRefuse(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "errs.csv", readTestdata(t, "examples/with-errors.csv"))
 	r := pcsync(t, nil, "", "run", "--dry-run", "--api-url", "http://api.example.com", in)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "plain http") {
@@ -113,6 +116,7 @@ var plannedRows = regexp.MustCompile(`dry run: (\d+) rows \(shard (\d+/\d+)\), n
 // TestDryRunOfAShardPlansItsRowsOnly checks that the shards' plans add up
 // to the whole file's, and that each says it is a shard's.
 func TestDryRunOfAShardPlansItsRowsOnly(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "mixed.csv", mixed600())
 	whole := pcsync(t, nil, "", "run", "--dry-run", in)
 	total, callbacks := 0, 0

@@ -13,6 +13,7 @@ import (
 // action, named after it; with-errors.csv aside) through a dry run and
 // then a real run on the emulator: every row valid, every row ok.
 func TestExamplesRunClean(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "examples", "*.csv"))
 	if err != nil {
 		t.Fatal(err)

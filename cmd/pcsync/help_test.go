@@ -327,6 +327,7 @@ func TestCompleteFlagValues(t *testing.T) {
 // TestCompletionBashSourced loads the script as users do, source <(pcsync
 // completion bash), and completes command lines with the built binary.
 func TestCompletionBashSourced(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("no bash")

@@ -33,6 +33,7 @@ func hundredWithTenInvalid() string {
 }
 
 func TestTenInvalidRowsOfAHundred(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "h.csv", hundredWithTenInvalid())
 	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in)
@@ -70,6 +71,7 @@ func TestTenInvalidRowsOfAHundred(t *testing.T) {
 }
 
 func TestExcelExportBOMSemicolonCRLF(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	content := "\ufeffEmail;Action;Segment_ID\r\nada@example.com;segments/add;100500\r\n\"Lovelace, Ada\"\"s\"\"@example.com\";segments/get;\r\n"
 	in := writeFile(t, "export.csv", strings.Replace(content, `"Lovelace, Ada""s""@example.com"`, "grace@example.com", 1))
@@ -87,6 +89,7 @@ func TestExcelExportBOMSemicolonCRLF(t *testing.T) {
 }
 
 func TestBrokenStdinIsRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	stdin := "email,action\na@b.co,segments/get\nb@b.co,segments/get\nc@b.co,segments/get\n\"d@b.co,segments/get\n"
@@ -100,6 +103,7 @@ func TestBrokenStdinIsRefusedBeforeSending(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "d.csv", "email,action,segment_id,note\n"+
 		"a@b.co,segments/add,1,first\n"+

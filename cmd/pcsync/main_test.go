@@ -135,6 +135,7 @@ func checkOneResultPerRow(t *testing.T, path string, n int) map[string]int {
 }
 
 func TestRunMixed600AllOK(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "mixed.csv", mixed600())
 	r := pcsync(t, env, "", "run", "--rate", "0", "--workers", "8", "--quiet", in)
@@ -164,6 +165,7 @@ func TestRunMixed600AllOK(t *testing.T) {
 }
 
 func TestRunSandboxNeedsNoCredentials(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "mixed.csv", mixed600())
 	out := filepath.Join(t.TempDir(), "res.csv")
 	r := pcsync(t, nil, "", "run", "--sandbox", "--rate", "0", "--workers", "8", "--quiet", "--out", out, "--failed", out+".failed", in)
@@ -176,6 +178,7 @@ func TestRunSandboxNeedsNoCredentials(t *testing.T) {
 }
 
 func TestRunBareEmailListWithDefaults(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "emails.csv", "email\na@example.com\nb@example.com\n\nc@example.com\n")
 	env["PCSYNC_RATE"] = "0"
@@ -189,6 +192,7 @@ func TestRunBareEmailListWithDefaults(t *testing.T) {
 }
 
 func TestRunStdinToStdout(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	r := pcsync(t, env, "email;action\na@example.com;segments/get\n", "run", "--rate", "0", "--quiet",
@@ -206,6 +210,7 @@ func TestRunStdinToStdout(t *testing.T) {
 }
 
 func TestRunSomeRowsFailExit1(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "errs.csv", readTestdata(t, "examples/with-errors.csv"))
 	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in)
@@ -229,6 +234,7 @@ func TestRunSomeRowsFailExit1(t *testing.T) {
 }
 
 func TestDryRunSendsNothingWritesNothing(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "errs.csv", readTestdata(t, "examples/with-errors.csv"))
 	r := pcsync(t, env, "", "run", "--dry-run", in)
@@ -250,6 +256,7 @@ func TestDryRunSendsNothingWritesNothing(t *testing.T) {
 }
 
 func TestRunRefusesWithExit2(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	good := writeFile(t, "good.csv", "email,action\na@example.com,segments/get\n")
 	secretFile := writeFile(t, "secret", "\n")
@@ -299,6 +306,7 @@ func TestRunRefusesWithExit2(t *testing.T) {
 }
 
 func TestSecretNeverLeaks(t *testing.T) {
+	t.Parallel()
 	// The API is unreachable: a closed port. segments/get carries the secret
 	// in its URL, and Go's *url.Error quotes URLs.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -343,6 +351,7 @@ func readTestdata(t *testing.T, name string) string {
 }
 
 func TestRunStopsEarlyOnRefusedCredentials(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	env[envShopSecret] = "not-the-secret"
 	in := writeFile(t, "mixed.csv", mixed600())
@@ -360,6 +369,7 @@ func TestRunStopsEarlyOnRefusedCredentials(t *testing.T) {
 }
 
 func TestRunGivesUpOnDeadAPI(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

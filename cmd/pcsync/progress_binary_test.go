@@ -22,6 +22,7 @@ func demoDir(t *testing.T) string {
 }
 
 func TestBinaryProgressToAFileIsJSONLines(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := demoDir(t)
 	errFile, err := os.Create(filepath.Join(dir, "stderr.log"))
@@ -57,6 +58,7 @@ func TestBinaryProgressToAFileIsJSONLines(t *testing.T) {
 // 120 columns, and reads the screen once it is done: the bar ends at 100%
 // on its own line and the summary follows, ungarbled.
 func TestBinaryBarInTmux(t *testing.T) {
+	t.Parallel()
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("no tmux")

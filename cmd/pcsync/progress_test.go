@@ -161,6 +161,7 @@ func parseLogLine(t *testing.T, format, line string) map[string]string {
 }
 
 func TestProgressLinesOffATerminal(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			rig := newTickRig(t, 10)
@@ -216,6 +217,7 @@ func TestProgressLinesOffATerminal(t *testing.T) {
 }
 
 func TestProgressBarOnATerminal(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -264,6 +266,7 @@ func TestProgressBarOnATerminal(t *testing.T) {
 }
 
 func TestProgressBarOfAnInterruptedRun(t *testing.T) {
+	t.Parallel()
 	rig := newTickRig(t, 10)
 	rig.seams.terminal = func(io.Writer) bool { return true }
 	rig.cancelAt = 15
@@ -291,6 +294,7 @@ func TestProgressBarOfAnInterruptedRun(t *testing.T) {
 }
 
 func TestProgressQuietShowsNothing(t *testing.T) {
+	t.Parallel()
 	for _, terminal := range []bool{false, true} {
 		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
 			_, env := shop(t, emulator.Faults{})
@@ -311,6 +315,7 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 }
 
 func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
+	t.Parallel()
 	var w bytes.Buffer
 	show := newBar(&w, -1)
 	show(summary.Progress{Done: 3, Total: -1, OK: 2, Failed: 1}, false)
@@ -341,6 +346,7 @@ func (c counts) summary() *summary.Summary {
 }
 
 func TestProgressFigures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		c       counts
@@ -376,6 +382,7 @@ func TestProgressFigures(t *testing.T) {
 }
 
 func TestLogFormatAppliesToDiagnostics(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -410,6 +417,7 @@ func TestLogFormatAppliesToDiagnostics(t *testing.T) {
 }
 
 func TestLogFormatJSONSandboxRunIsAllJSON(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "demo.csv", readTestdata(t, "demo.csv"))
 	r := pcsync(t, nil, "", "run", "--sandbox", "--rate", "0", "--log-format", "json", in)
 	if r.code != exitOK {

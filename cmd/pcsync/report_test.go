@@ -15,6 +15,7 @@ import (
 const resultsHeader = "row,email,action,status,http_status,attempts,error,segments\n"
 
 func TestReportExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		content string // a results file; "" for none at all
@@ -56,6 +57,7 @@ func TestReportExitCodes(t *testing.T) {
 }
 
 func TestReportGroupsErrorsByMessage(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "r.csv", resultsHeader+
 		`1,x@,segments/add,invalid,,0,"email ""x@"": not an email address (nothing after @)",`+"\n"+
 		`2,y@,segments/add,invalid,,0,"email ""y@"": not an email address (nothing after @)",`+"\n"+
@@ -93,6 +95,7 @@ func TestReportGroupsErrorsByMessage(t *testing.T) {
 }
 
 func TestReportOfAResumedRun(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "mixed.csv", mixed600())
 	dir := filepath.Dir(in)
 	results := filepath.Join(dir, "mixed.results.csv")
@@ -118,6 +121,7 @@ func TestReportOfAResumedRun(t *testing.T) {
 }
 
 func TestReportOfSemicolonRun(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "semi.csv", strings.ReplaceAll(mixed600(), ",", ";"))
 	r := pcsync(t, env, "", "run", "--rate", "0", "--workers", "8", "--quiet", in)
@@ -131,6 +135,7 @@ func TestReportOfSemicolonRun(t *testing.T) {
 }
 
 func TestReportUsage(t *testing.T) {
+	t.Parallel()
 	good := writeFile(t, "r.csv", resultsHeader+"1,a@b.co,segments/add,ok,200,1,,\n")
 	tests := []struct {
 		name string
@@ -155,6 +160,7 @@ func TestReportUsage(t *testing.T) {
 }
 
 func TestReportHelpNamesEveryFlagsEnvironmentVariable(t *testing.T) {
+	t.Parallel()
 	r := pcsync(t, nil, "", "report", "--help")
 	if r.code != exitOK {
 		t.Fatalf("exit %d", r.code)

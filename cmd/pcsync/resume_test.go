@@ -14,6 +14,7 @@ import (
 )
 
 func TestResumeFinishesAPartlyFailedRun(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "mixed.csv", mixed600())
 	results := strings.TrimSuffix(in, ".csv") + ".results.csv"
 
@@ -47,6 +48,7 @@ func TestResumeFinishesAPartlyFailedRun(t *testing.T) {
 }
 
 func TestResumeRefusesAnotherInput(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "mixed.csv", mixed600())
 	if r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in); r.code != exitOK {
@@ -73,6 +75,7 @@ func TestResumeRefusesAnotherInput(t *testing.T) {
 }
 
 func TestResumeIgnoresARecordCutShort(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "l.csv", "email,action\na@example.com,segments/get\nb@example.com,segments/get\n")
 	out := filepath.Join(t.TempDir(), "r.csv")
@@ -154,6 +157,7 @@ func TestSIGTERMThenResume(t *testing.T) { interruptThenResume(t, syscall.SIGTER
 func TestSIGKILLThenResume(t *testing.T) { interruptThenResume(t, syscall.SIGKILL, -1) }
 
 func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}
@@ -171,6 +175,7 @@ func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
 }
 
 func TestSecondSignalExitsAtOnce(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	em, env := shop(t, emulator.Faults{RateSlow: 1, SlowDelay: time.Hour})
 	in := writeFile(t, "big.csv", rows1500())
@@ -202,6 +207,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 }
 
 func TestRefusedResumeLeavesResultsUntouched(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{Rate5xx: 0.5})
 	in := writeFile(t, "mixed.csv", mixed600())
 	if r := pcsync(t, env, "", "run", "--rate", "0", "--retries", "0", "--quiet", in); r.code != exitRowsFailed {

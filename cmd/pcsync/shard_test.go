@@ -38,6 +38,7 @@ func resultRows(t *testing.T, path string) map[int][]string {
 }
 
 func TestShardsSplitTheInputWithNoOverlapAndNoGap(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%d shards", n), func(t *testing.T) {
 			em, env := shop(t, emulator.Faults{})
@@ -93,6 +94,7 @@ func TestShardsSplitTheInputWithNoOverlapAndNoGap(t *testing.T) {
 // TestShardKeepsAContactOnOneShard runs every action of one contact, by
 // email and by phone in several spellings, through 2 shards.
 func TestShardKeepsAContactOnOneShard(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{})
 	var b strings.Builder
 	b.WriteString("email,phone,action,segment_id,email_bulk,event\n")
@@ -126,6 +128,7 @@ func TestShardKeepsAContactOnOneShard(t *testing.T) {
 }
 
 func TestShardFlagRefusesBadValues(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "mixed.csv", mixed600())
 	tests := []struct {
@@ -161,6 +164,7 @@ func TestShardFlagRefusesBadValues(t *testing.T) {
 }
 
 func TestResumeOfAShard(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "mixed.csv", mixed600())
 	out := filepath.Join(t.TempDir(), "r1.csv")
 	args := func(spec string, more ...string) []string {

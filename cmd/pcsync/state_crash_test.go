@@ -44,6 +44,7 @@ func okEmails(t *testing.T, path string) map[string]bool {
 // results file does not say ok; then that the next run, plain or with
 // --resume, finishes the job without sending a recorded row again.
 func TestStateAfterSIGKILL(t *testing.T) {
+	t.Parallel()
 	for _, next := range []string{"plain", "resume"} {
 		t.Run(next, func(t *testing.T) {
 			bin := binary(t)

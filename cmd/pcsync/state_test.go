@@ -51,6 +51,7 @@ func statusesOf(t *testing.T, path string) map[string]int {
 // runs: the same 600-row file twice sends only its reads the second time;
 // six rows changed send six writes.
 func TestStateSendsOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	in := writeFile(t, "mixed.csv", mixed600())
@@ -142,6 +143,7 @@ func mirrorList(from, to, extra int) string {
 // of them and 5 new ones (5 adds, 10 removes), then a list of 100, which
 // the guard refuses.
 func TestMirror(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	stateFile := filepath.Join(dir, "pcsync.state")
@@ -227,6 +229,7 @@ func TestMirror(t *testing.T) {
 }
 
 func TestMirrorFirstRunRemovesNothing(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	in := writeFile(t, "m.csv", mirrorList(1, 3, 0))
@@ -246,6 +249,7 @@ func TestMirrorFirstRunRemovesNothing(t *testing.T) {
 }
 
 func TestStateRefusesWithExit2(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	list := writeFile(t, "list.csv", "email\na@example.com\n")
@@ -312,6 +316,7 @@ func TestStateRefusesWithExit2(t *testing.T) {
 }
 
 func TestDryRunWithState(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	dir := t.TempDir()
 	in := writeFile(t, "mixed.csv", mixed600())
@@ -348,6 +353,7 @@ func TestDryRunWithState(t *testing.T) {
 // not in the failed-rows file (which would add the contact back), and the
 // next mirrored run sends it again.
 func TestMirrorRetriesFailedRemovals(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stateFile := filepath.Join(dir, "s.state")
 	in := filepath.Join(dir, "members.csv")

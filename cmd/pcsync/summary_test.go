@@ -205,6 +205,7 @@ func countLines(out string) []string {
 }
 
 func TestSummaryJSONMatchesResultsAndReport(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		input  string
@@ -257,6 +258,7 @@ func TestSummaryJSONMatchesResultsAndReport(t *testing.T) {
 }
 
 func TestSummaryJSONOfStoppedRuns(t *testing.T) {
+	t.Parallel()
 	t.Run("interrupted", func(t *testing.T) {
 		_, env := shop(t, emulator.Faults{})
 		in := writeFile(t, "mixed.csv", mixed600())
@@ -291,6 +293,7 @@ func TestSummaryJSONOfStoppedRuns(t *testing.T) {
 }
 
 func TestSummaryJSONNeverHoldsTheSecret(t *testing.T) {
+	t.Parallel()
 	// segments/get carries the secret in its URL; the API is a closed port.
 	_, env := shop(t, emulator.Faults{})
 	env[envAPIURL] = "http://127.0.0.1:1"
@@ -307,6 +310,7 @@ func TestSummaryJSONNeverHoldsTheSecret(t *testing.T) {
 }
 
 func TestSummaryJSONRefusedOrNotWritten(t *testing.T) {
+	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "in.csv", "email,action\na@example.com,segments/get\n")
 	dir := filepath.Dir(in)
@@ -339,6 +343,7 @@ func TestSummaryJSONRefusedOrNotWritten(t *testing.T) {
 }
 
 func TestActionFlagResultsSayTheAction(t *testing.T) {
+	t.Parallel()
 	_, env := shop(t, emulator.Faults{})
 	in := writeFile(t, "emails.csv", "email\na@example.com\nnot-an-email\nb@example.com\n")
 	results := strings.TrimSuffix(in, ".csv") + ".results.csv"
