@@ -21,11 +21,11 @@ var (
 
 func TestSegmentWrites(t *testing.T) {
 	calls := []struct {
-		path string
-		call func(*Client, context.Context, Contact, SegmentID) (*Response, error)
+		path     string
+		endpoint Endpoint
 	}{
-		{"/segments/add", (*Client).AddToSegment},
-		{"/segments/remove", (*Client).RemoveFromSegment},
+		{"/segments/add", SegmentsAdd},
+		{"/segments/remove", SegmentsRemove},
 	}
 	tests := []struct {
 		name string
@@ -62,7 +62,7 @@ func TestSegmentWrites(t *testing.T) {
 					testBody(t, r, tt.want)
 					success(w, r)
 				})
-				resp, err := call.call(client, context.Background(), tt.ct, tt.id)
+				resp, err := client.Send(context.Background(), Call{Endpoint: call.endpoint, Contact: tt.ct, SegmentID: tt.id})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -112,14 +112,14 @@ func TestGetSegments(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write([]byte(tt.answer))
 			})
-			got, resp, err := client.GetSegments(context.Background(), tt.ct)
+			resp, err := client.Send(context.Background(), Call{Endpoint: SegmentsGet, Contact: tt.ct})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if resp.StatusCode != 200 {
 				t.Errorf("StatusCode = %d, want 200", resp.StatusCode)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if got := resp.Segments; !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("segments = %#v, want %#v", got, tt.want)
 			}
 		})
@@ -164,7 +164,7 @@ func TestManageSubscriptions(t *testing.T) {
 				testBody(t, r, tt.want)
 				success(w, r)
 			})
-			if _, err := client.ManageSubscriptions(context.Background(), tt.ct, tt.s); err != nil {
+			if _, err := client.Send(context.Background(), Call{Endpoint: SubscriptionsManage, Contact: tt.ct, Subscriptions: tt.s}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -182,7 +182,8 @@ func TestSendEvent(t *testing.T) {
 				testBody(t, r, "email=john.doe%40examplemail.com&event="+string(ev)+"&"+credsForm)
 				success(w, r)
 			})
-			if _, err := client.SendEvent(context.Background(), "john.doe@examplemail.com", ev); err != nil {
+			call := Call{Endpoint: SubscriptionsCallback, Contact: Contact{Email: "john.doe@examplemail.com"}, Event: ev}
+			if _, err := client.Send(context.Background(), call); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -33,43 +33,88 @@ func TestContractWithEmulator(t *testing.T) {
 		c      *api.Client
 		status int // 0: success
 	}{
-		{"add", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "100500"); return err }, good, 0},
+		{"add", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "100500"})
+			return err
+		}, good, 0},
 		{"add by phone", func(c *api.Client) error {
-			_, err := c.AddToSegment(ctx, api.Contact{Phone: "+15550100199"}, "42")
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: api.Contact{Phone: "+15550100199"}, SegmentID: "42"})
 			return err
 		}, good, 0},
-		{"add wrong secret", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "100500"); return err }, wrong, 403},
-		{"add to dynamic segment", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "7"); return err }, good, 403},
-		{"add no contact", func(c *api.Client) error { _, err := c.AddToSegment(ctx, api.Contact{}, "100500"); return err }, good, 404},
-		{"add no segment", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, ""); return err }, good, 404},
-		{"remove", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, ada, "100500"); return err }, good, 0},
-		{"remove wrong secret", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, ada, "100500"); return err }, wrong, 403},
-		{"remove no contact", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, api.Contact{}, "1"); return err }, good, 404},
-		{"get", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, ada); return err }, good, 0},
-		{"get wrong secret", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, ada); return err }, wrong, 403},
-		{"get no contact", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, api.Contact{}); return err }, good, 404},
+		{"add wrong secret", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "100500"})
+			return err
+		}, wrong, 403},
+		{"add to dynamic segment", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "7"})
+			return err
+		}, good, 403},
+		{"add no contact", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: api.Contact{}, SegmentID: "100500"})
+			return err
+		}, good, 404},
+		{"add no segment", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: ""})
+			return err
+		}, good, 404},
+		{"remove", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsRemove, Contact: ada, SegmentID: "100500"})
+			return err
+		}, good, 0},
+		{"remove wrong secret", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsRemove, Contact: ada, SegmentID: "100500"})
+			return err
+		}, wrong, 403},
+		{"remove no contact", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsRemove, Contact: api.Contact{}, SegmentID: "1"})
+			return err
+		}, good, 404},
+		{"get", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsGet, Contact: ada})
+			return err
+		}, good, 0},
+		{"get wrong secret", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsGet, Contact: ada})
+			return err
+		}, wrong, 403},
+		{"get no contact", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SegmentsGet, Contact: api.Contact{}})
+			return err
+		}, good, 404},
 		{"manage", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{EmailBulk: &yes})
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsManage, Contact: ada, Subscriptions: api.Subscriptions{EmailBulk: &yes}})
 			return err
 		}, good, 0},
-		{"manage no flag", func(c *api.Client) error { _, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{}); return err }, good, 400},
+		{"manage no flag", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsManage, Contact: ada, Subscriptions: api.Subscriptions{}})
+			return err
+		}, good, 400},
 		{"manage wrong secret", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{SMSBulk: &yes})
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsManage, Contact: ada, Subscriptions: api.Subscriptions{SMSBulk: &yes}})
 			return err
 		}, wrong, 403},
 		{"manage no contact", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, api.Contact{}, api.Subscriptions{SMSBulk: &yes})
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsManage, Contact: api.Contact{}, Subscriptions: api.Subscriptions{SMSBulk: &yes}})
 			return err
 		}, good, 404},
 		{"callback", func(c *api.Client) error {
-			_, err := c.SendEvent(ctx, "x@example.com", api.EventComplained)
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: "x@example.com"}, Event: api.EventComplained})
 			return err
 		}, good, 0},
-		{"callback bad event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", "exploded"); return err }, good, 400},
-		{"callback no event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", ""); return err }, good, 400},
-		{"callback no email", func(c *api.Client) error { _, err := c.SendEvent(ctx, "", api.EventBlacklisted); return err }, good, 404},
+		{"callback bad event", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: "x@example.com"}, Event: "exploded"})
+			return err
+		}, good, 400},
+		{"callback no event", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: "x@example.com"}, Event: ""})
+			return err
+		}, good, 400},
+		{"callback no email", func(c *api.Client) error {
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: ""}, Event: api.EventBlacklisted})
+			return err
+		}, good, 404},
 		{"callback wrong secret", func(c *api.Client) error {
-			_, err := c.SendEvent(ctx, "x@example.com", api.EventUnsubscribed)
+			_, err := c.Send(ctx, api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: "x@example.com"}, Event: api.EventUnsubscribed})
 			return err
 		}, wrong, 403},
 	}
@@ -88,8 +133,8 @@ func TestContractWithEmulator(t *testing.T) {
 			}
 		})
 	}
-	segs, _, err := good.GetSegments(ctx, ada)
-	if err != nil || len(segs) != 0 {
-		t.Errorf("after add and remove, segments = %v, %v", segs, err)
+	resp, err := good.Send(ctx, api.Call{Endpoint: api.SegmentsGet, Contact: ada})
+	if err != nil || len(resp.Segments) != 0 {
+		t.Errorf("after add and remove, segments/get = %+v, %v", resp, err)
 	}
 }

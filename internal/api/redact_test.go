@@ -57,32 +57,28 @@ func TestDescribe(t *testing.T) {
 	ctx := context.Background()
 	ct := Contact{Email: "john.doe@examplemail.com", Phone: "4400114527199"}
 	tests := []struct {
-		name   string
-		method string
-		path   string
-		query  url.Values
-		body   RequestBody
-		want   string
+		name string
+		call Call
+		want string
 	}{
 		{
-			"segments/add", "POST", "/segments/add", nil, SegmentBody{ct, "100500"},
+			"segments/add", Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "100500"},
 			"POST https://api.personaclick.com/segments/add\nContent-Type: application/json\n\n" +
 				`{"shop_id":"` + testShopID + `","shop_secret":"REDACTED","email":"john.doe@examplemail.com","phone":"4400114527199","segment_id":100500}`,
 		},
 		{
-			"segments/get", "GET", "/segments/get", url.Values{"email": {ct.Email}}, nil,
+			"segments/get", Call{Endpoint: SegmentsGet, Contact: Contact{Email: ct.Email}},
 			"GET https://api.personaclick.com/segments/get?email=john.doe%40examplemail.com&shop_id=" + testShopID + "&shop_secret=REDACTED",
 		},
 		{
-			"subscriptions/callback", "POST", "/subscriptions/callback", nil,
-			FormBody{"email": {ct.Email}, "event": {"complained"}},
+			"subscriptions/callback", Call{Endpoint: SubscriptionsCallback, Contact: ct, Event: EventComplained},
 			"POST https://api.personaclick.com/subscriptions/callback\nContent-Type: application/x-www-form-urlencoded\n\n" +
 				"email=john.doe%40examplemail.com&event=complained&shop_id=" + testShopID + "&shop_secret=REDACTED",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := client.NewRequest(ctx, tt.method, tt.path, tt.query, tt.body)
+			req, err := client.NewCallRequest(ctx, tt.call)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -163,9 +163,13 @@ func (p *Pool) attempt(timer *attemptTimer, s *Send, t *job.Task) ([]api.Segment
 			WroteRequest: func(httptrace.WroteRequestInfo) { s.Sent() },
 		})
 	}
-	segs, status, err := send(ctx, p.caller, &t.Job)
+	resp, err := p.caller.Send(ctx, t.Job.Call())
 	s.Sent() // not written, or not by net/http: the attempt is over
-	return segs, status, timer.end(err)
+	var segs []api.Segment
+	if resp != nil {
+		segs = resp.Segments
+	}
+	return segs, statusOf(resp, err), timer.end(err)
 }
 
 // stopped is the result of a row whose next attempt never started: err is
