@@ -46,6 +46,8 @@ func TestSegmentWrites(t *testing.T) {
 		{"id over int64", Contact{Email: "a@b.c"}, "9223372036854775808", `{` + credsJSON + `,"email":"a@b.c","segment_id":"9223372036854775808"}`},
 		{"escaped", Contact{Email: `"q"\<x>@b.c`}, `a"b`, `{` + credsJSON + `,"email":"\"q\"\\\u003cx\u003e@b.c","segment_id":"a\"b"}`},
 		{"unicode", Contact{Email: "jürgen@bücher.de"}, "1", `{` + credsJSON + `,"email":"jürgen@bücher.de","segment_id":1}`},
+		{"control, separator, invalid UTF-8", Contact{Email: "a\tb\x01\xff\u2028&@b.c", Phone: "+1\n"}, "<1>",
+			`{` + credsJSON + `,"email":"a\tb\u0001\ufffd\u2028\u0026@b.c","phone":"+1\n","segment_id":"\u003c1\u003e"}`},
 	}
 	for _, call := range calls {
 		for _, tt := range tests {

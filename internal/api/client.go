@@ -15,6 +15,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -74,7 +75,7 @@ type auth struct {
 func newAuth(c Credentials) *auth {
 	s := string(c.ShopSecret)
 	a := &auth{shopID: c.ShopID, secret: s, variants: []string{s}}
-	quoted := appendJSONString(nil, s)
+	quoted, _ := json.Marshal(s) // a string always encodes
 	for _, v := range []string{url.QueryEscape(s), string(quoted[1 : len(quoted)-1])} {
 		if !slices.Contains(a.variants, v) {
 			a.variants = append(a.variants, v)

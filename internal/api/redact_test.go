@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -159,6 +160,34 @@ func TestRedactJSON(t *testing.T) {
 			got, ok := redactJSON([]byte(tt.in))
 			if !ok || string(got) != tt.want {
 				t.Errorf("redactJSON = %s, %v; want %s", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestAuthVariants pins the forms of the secret scrubbing looks for: raw,
+// query-escaped and JSON-escaped as encoding/json writes it (HTML
+// characters, U+2028 and invalid UTF-8 escaped), without duplicates.
+func TestAuthVariants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		secret string
+		want   []string
+	}{
+		{testSecret, []string{testSecret}},
+		{"a b", []string{"a b", "a+b"}},
+		{`<&>"\`, []string{`<&>"\`, "%3C%26%3E%22%5C", `\u003c\u0026\u003e\"\\`}},
+		{"s\u2028\xff\t", []string{"s\u2028\xff\t", "s%E2%80%A8%FF%09", `s\u2028\ufffd\t`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.secret, func(t *testing.T) {
+			t.Parallel()
+			a := newAuth(Credentials{ShopID: "1", ShopSecret: Secret(tt.secret)})
+			if !slices.Equal(a.variants, tt.want) {
+				t.Errorf("variants = %q, want %q", a.variants, tt.want)
+			}
+			if got := a.scrub("x" + tt.want[len(tt.want)-1] + "y"); got != "x"+redactedValue+"y" {
+				t.Errorf("scrub = %q", got)
 			}
 		})
 	}
