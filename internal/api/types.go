@@ -54,13 +54,18 @@ func (id SegmentID) isNumber() bool {
 	return len(s) < len(maxInt64) || s <= maxInt64
 }
 
+// appendJSON appends id as a JSON number or string to dst.
+func (id SegmentID) appendJSON(dst []byte) []byte {
+	if id.isNumber() {
+		return append(dst, id...)
+	}
+	return appendJSONString(dst, string(id))
+}
+
 // MarshalJSON encodes id as a JSON number when it is canonical decimal
 // digits fitting an int64, else as a JSON string.
 func (id SegmentID) MarshalJSON() ([]byte, error) {
-	if id.isNumber() {
-		return []byte(id), nil
-	}
-	return json.Marshal(string(id))
+	return id.appendJSON(make([]byte, 0, len(id)+2)), nil
 }
 
 // Segment is one segment that holds a contact, as /segments/get lists it.

@@ -76,11 +76,36 @@ func TestSegment_UnmarshalJSON(t *testing.T) {
 	}
 }
 
-// jsonStringSeeds are strings hard to write as JSON.
+// jsonStringSeeds are strings hard to write as JSON, on which
+// appendJSONString is checked.
 var jsonStringSeeds = []string{
 	"", "plain", `"quoted"`, `back\slash`, "<script>&amp;</script>",
 	"\x00\x01\b\f\n\r\t\x1f\x7f", "jürgen", "日本語", "emoji 🎉",
 	"\u2028\u2029", "bad \xff utf8 \xc3", "\xed\xa0\x80 surrogate", "tail\xe2\x82",
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range jsonStringSeeds {
+		checkJSONString(t, s)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range jsonStringSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkJSONString)
+}
+
+// checkJSONString checks appendJSONString against encoding/json.
+func checkJSONString(t *testing.T, s string) {
+	want, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+		t.Errorf("appendJSONString(%q) = %s, want %s", s, got[1:], want)
+	}
 }
 
 // TestSegmentJSON checks the segments body against encoding/json's
