@@ -43,7 +43,7 @@ func BenchmarkSegmentJSON(b *testing.B) {
 	a := newAuth(testCreds)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := segmentJSON(&benchCall, a); err != nil {
+		if _, err := segmentJSON(benchCall, a); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,7 +55,7 @@ func BenchmarkSegmentJSON(b *testing.B) {
 func BenchmarkBaselineRawPost(b *testing.B) {
 	client, mux, srvURL := setup(b)
 	mux.HandleFunc("/segments/add", success)
-	body, err := segmentJSON(&benchCall, client.auth)
+	body, err := segmentJSON(benchCall, client.auth)
 	if err != nil {
 		b.Fatal(err)
 	}

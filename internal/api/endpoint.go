@@ -52,10 +52,12 @@ type endpointSpec struct {
 	method string
 	in     where
 	// json encodes the body of an inJSON endpoint, credentials included.
-	json func(*Call, *auth) ([]byte, error)
+	// The functions take the Call by value: a pointer passed to a function
+	// value escapes, which would cost every call an allocation.
+	json func(Call, *auth) ([]byte, error)
 	// params sets the call's parameters of an inQuery or inForm endpoint;
 	// the credentials are added after it.
-	params func(*Call, url.Values)
+	params func(Call, url.Values)
 	// segments: the success answer is the JSON array of the contact's
 	// segments, not {"status":"success"}.
 	segments bool
@@ -75,14 +77,14 @@ var specs = map[Endpoint]endpointSpec{
 	SubscriptionsCallback: {method: http.MethodPost, in: inForm, params: callbackParams},
 }
 
-func contactParams(c *Call, v url.Values) { c.Contact.addTo(v) }
+func contactParams(c Call, v url.Values) { c.Contact.addTo(v) }
 
-func manageParams(c *Call, v url.Values) {
+func manageParams(c Call, v url.Values) {
 	c.Contact.addTo(v)
 	c.Subscriptions.addTo(v)
 }
 
-func callbackParams(c *Call, v url.Values) {
+func callbackParams(c Call, v url.Values) {
 	Contact{Email: c.Contact.Email}.addTo(v)
 	if c.Event != "" {
 		v.Set("event", string(c.Event))

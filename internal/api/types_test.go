@@ -113,7 +113,7 @@ func checkJSONString(t *testing.T, s string) {
 func TestSegmentJSON(t *testing.T) {
 	a := newAuth(testCreds)
 	for _, s := range jsonStringSeeds {
-		b, err := segmentJSON(&Call{Contact: Contact{Email: s, Phone: s}, SegmentID: SegmentID(s)}, a)
+		b, err := segmentJSON(Call{Contact: Contact{Email: s, Phone: s}, SegmentID: SegmentID(s)}, a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestSegmentJSON(t *testing.T) {
 			t.Errorf("segmentJSON(%q) = %s: credentials wrong", s, b)
 		}
 	}
-	b, err := segmentJSON(&Call{}, a)
+	b, err := segmentJSON(Call{}, a)
 	if want := `{"shop_id":"` + testShopID + `","shop_secret":"` + testSecret + `"}`; err != nil || string(b) != want {
 		t.Errorf("empty call = %s, %v; want %s", b, err, want)
 	}
