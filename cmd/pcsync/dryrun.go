@@ -171,19 +171,8 @@ func printExamples(ctx context.Context, w io.Writer, c *api.Client, p *runner.Pl
 	return nil
 }
 
-// exampleRequest builds, without sending it, the request j makes.
+// exampleRequest builds, without sending it, the request j makes: the one
+// a run sends.
 func exampleRequest(ctx context.Context, c *api.Client, j *job.Job) (*http.Request, error) {
-	switch j.Action {
-	case job.SegmentsAdd:
-		return c.AddToSegmentRequest(ctx, j.Contact, j.SegmentID)
-	case job.SegmentsRemove:
-		return c.RemoveFromSegmentRequest(ctx, j.Contact, j.SegmentID)
-	case job.SegmentsGet:
-		return c.GetSegmentsRequest(ctx, j.Contact)
-	case job.SubscriptionsManage:
-		return c.ManageSubscriptionsRequest(ctx, j.Contact, j.Subs)
-	case job.SubscriptionsCallback:
-		return c.SendEventRequest(ctx, j.Contact.Email, j.Event)
-	}
-	return nil, fmt.Errorf("no call for action %q", j.Action)
+	return c.NewCallRequest(ctx, j.Call())
 }

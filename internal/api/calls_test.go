@@ -21,11 +21,11 @@ var (
 
 func TestSegmentWrites(t *testing.T) {
 	calls := []struct {
-		path string
-		call func(*Client, context.Context, Contact, SegmentID) (*Response, error)
+		path     string
+		endpoint Endpoint
 	}{
-		{"/segments/add", (*Client).AddToSegment},
-		{"/segments/remove", (*Client).RemoveFromSegment},
+		{"/segments/add", SegmentsAdd},
+		{"/segments/remove", SegmentsRemove},
 	}
 	tests := []struct {
 		name string
@@ -46,6 +46,8 @@ func TestSegmentWrites(t *testing.T) {
 		{"id over int64", Contact{Email: "a@b.c"}, "9223372036854775808", `{` + credsJSON + `,"email":"a@b.c","segment_id":"9223372036854775808"}`},
 		{"escaped", Contact{Email: `"q"\<x>@b.c`}, `a"b`, `{` + credsJSON + `,"email":"\"q\"\\\u003cx\u003e@b.c","segment_id":"a\"b"}`},
 		{"unicode", Contact{Email: "jürgen@bücher.de"}, "1", `{` + credsJSON + `,"email":"jürgen@bücher.de","segment_id":1}`},
+		{"control, separator, invalid UTF-8", Contact{Email: "a\tb\x01\xff\u2028&@b.c", Phone: "+1\n"}, "<1>",
+			`{` + credsJSON + `,"email":"a\tb\u0001\ufffd\u2028\u0026@b.c","phone":"+1\n","segment_id":"\u003c1\u003e"}`},
 	}
 	for _, call := range calls {
 		for _, tt := range tests {
@@ -62,7 +64,7 @@ func TestSegmentWrites(t *testing.T) {
 					testBody(t, r, tt.want)
 					success(w, r)
 				})
-				resp, err := call.call(client, context.Background(), tt.ct, tt.id)
+				resp, err := client.Send(context.Background(), Call{Endpoint: call.endpoint, Contact: tt.ct, SegmentID: tt.id})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -112,14 +114,14 @@ func TestGetSegments(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write([]byte(tt.answer))
 			})
-			got, resp, err := client.GetSegments(context.Background(), tt.ct)
+			resp, err := client.Send(context.Background(), Call{Endpoint: SegmentsGet, Contact: tt.ct})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if resp.StatusCode != 200 {
 				t.Errorf("StatusCode = %d, want 200", resp.StatusCode)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if got := resp.Segments; !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("segments = %#v, want %#v", got, tt.want)
 			}
 		})
@@ -164,7 +166,7 @@ func TestManageSubscriptions(t *testing.T) {
 				testBody(t, r, tt.want)
 				success(w, r)
 			})
-			if _, err := client.ManageSubscriptions(context.Background(), tt.ct, tt.s); err != nil {
+			if _, err := client.Send(context.Background(), Call{Endpoint: SubscriptionsManage, Contact: tt.ct, Subscriptions: tt.s}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -182,7 +184,8 @@ func TestSendEvent(t *testing.T) {
 				testBody(t, r, "email=john.doe%40examplemail.com&event="+string(ev)+"&"+credsForm)
 				success(w, r)
 			})
-			if _, err := client.SendEvent(context.Background(), "john.doe@examplemail.com", ev); err != nil {
+			call := Call{Endpoint: SubscriptionsCallback, Contact: Contact{Email: "john.doe@examplemail.com"}, Event: ev}
+			if _, err := client.Send(context.Background(), call); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -1,7 +1,9 @@
 // Package api is the PersonaClick API client: the five calls pcsync makes
 // (segments add, remove and get; subscriptions manage and callback), in the
-// style of google/go-github. Requests are built by NewRequest, sent and
-// classified by Do; every answer that is not a success is one *Error.
+// style of google/go-github. A Call names its Endpoint and holds its
+// parameters; NewCallRequest builds its request (the one place that does,
+// reading the endpoint's entry in one table), Send builds, sends and
+// classifies it; every answer that is not a success is one *Error.
 //
 // The shop secret travels in every request (in the JSON or form body, or in
 // the query string of GET /segments/get). The client takes care that it
@@ -13,6 +15,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -43,9 +46,12 @@ type Client struct {
 	base      string            // base URL without a trailing slash; paths are appended
 	baseURL   url.URL           // base, parsed: each request's URL is a copy
 	userAgent string
-	now       func() time.Time
-	auth      *auth // Format keeps it out of any printing of a Client
-	fixed     fixedParts
+	// userAgentValue is the User-Agent header's value, shared by every
+	// request; len == cap (see NewCallRequest).
+	userAgentValue []string
+	now            func() time.Time
+	auth           *auth // Format keeps it out of any printing of a Client
+	endpoints      map[Endpoint]*endpoint
 }
 
 // Format prints the client as "api.Client(BASE URL)" for every verb. Without
@@ -69,7 +75,7 @@ type auth struct {
 func newAuth(c Credentials) *auth {
 	s := string(c.ShopSecret)
 	a := &auth{shopID: c.ShopID, secret: s, variants: []string{s}}
-	quoted := appendJSONString(nil, s)
+	quoted, _ := json.Marshal(s) // a string always encodes
 	for _, v := range []string{url.QueryEscape(s), string(quoted[1 : len(quoted)-1])} {
 		if !slices.Contains(a.variants, v) {
 			a.variants = append(a.variants, v)
@@ -168,7 +174,8 @@ func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, erro
 	for _, opt := range opts {
 		opt(c)
 	}
-	c.fixed = c.newFixedParts()
+	c.userAgentValue = []string{c.userAgent}
+	c.endpoints = c.newEndpoints()
 	return c, nil
 }
 

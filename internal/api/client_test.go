@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -163,7 +166,7 @@ func TestNewClient_basePath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.AddToSegment(context.Background(), Contact{Email: "a@b.c"}, "1"); err != nil {
+			if _, err := c.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: Contact{Email: "a@b.c"}, SegmentID: "1"}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -176,7 +179,7 @@ func TestWithUserAgent(t *testing.T) {
 		testHeader(t, r, "User-Agent", "pcsync/1.2.3")
 		success(w, r)
 	})
-	if _, err := client.AddToSegment(context.Background(), Contact{Email: "a@b.c"}, "1"); err != nil {
+	if _, err := client.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: Contact{Email: "a@b.c"}, SegmentID: "1"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -233,7 +236,7 @@ func TestNewHTTPClientWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.AddToSegment(context.Background(), Contact{Email: "a@example.com"}, "1"); err != nil {
+	if _, err := client.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: Contact{Email: "a@example.com"}, SegmentID: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	h := <-got
@@ -270,7 +273,7 @@ func TestNewHTTPClientConnections(t *testing.T) {
 	for i := range 16 {
 		wg.Go(func() {
 			for j := range 25 {
-				if _, err := client.AddToSegment(context.Background(), Contact{Email: fmt.Sprintf("u%d-%d@example.com", i, j)}, "1"); err != nil {
+				if _, err := client.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: Contact{Email: fmt.Sprintf("u%d-%d@example.com", i, j)}, SegmentID: "1"}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -297,11 +300,23 @@ func TestClient_concurrent(t *testing.T) {
 	errs := make(chan error, 5*20)
 	for i := range 20 {
 		ct := Contact{Email: fmt.Sprintf("u%d@example.com", i)}
-		wg.Go(func() { _, err := client.AddToSegment(ctx, ct, "1"); errs <- err })
-		wg.Go(func() { _, err := client.RemoveFromSegment(ctx, ct, "1"); errs <- err })
-		wg.Go(func() { _, _, err := client.GetSegments(ctx, ct); errs <- err })
-		wg.Go(func() { _, err := client.ManageSubscriptions(ctx, ct, Subscriptions{EmailBulk: &yes}); errs <- err })
-		wg.Go(func() { _, err := client.SendEvent(ctx, ct.Email, EventComplained); errs <- err })
+		wg.Go(func() {
+			_, err := client.Send(ctx, Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "1"})
+			errs <- err
+		})
+		wg.Go(func() {
+			_, err := client.Send(ctx, Call{Endpoint: SegmentsRemove, Contact: ct, SegmentID: "1"})
+			errs <- err
+		})
+		wg.Go(func() { _, err := client.Send(ctx, Call{Endpoint: SegmentsGet, Contact: ct}); errs <- err })
+		wg.Go(func() {
+			_, err := client.Send(ctx, Call{Endpoint: SubscriptionsManage, Contact: ct, Subscriptions: Subscriptions{EmailBulk: &yes}})
+			errs <- err
+		})
+		wg.Go(func() {
+			_, err := client.Send(ctx, Call{Endpoint: SubscriptionsCallback, Contact: Contact{Email: ct.Email}, Event: EventComplained})
+			errs <- err
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -345,7 +360,7 @@ func TestWithHTTPClient_noRedirects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = client.AddToSegment(context.Background(), Contact{Email: "a@b.c"}, "1")
+	_, err = client.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: Contact{Email: "a@b.c"}, SegmentID: "1"})
 	var e *Error
 	if !errors.As(err, &e) || e.StatusCode != http.StatusTemporaryRedirect {
 		t.Errorf("err = %v, want an *Error with status 307", err)
@@ -358,9 +373,8 @@ func TestWithHTTPClient_noRedirects(t *testing.T) {
 	}
 }
 
-// TestBuiltRequestsAreTheCallersToChange: a request from a builder has a
-// header and URL of its own, so changing them changes no other request,
-// while the calls' own requests share the parts that never change.
+// TestBuiltRequestsAreTheCallersToChange: a built request has a header and
+// URL of its own, so changing them changes no other request.
 func TestBuiltRequestsAreTheCallersToChange(t *testing.T) {
 	client, mux, _ := setup(t)
 	var got []*http.Request
@@ -369,15 +383,18 @@ func TestBuiltRequestsAreTheCallersToChange(t *testing.T) {
 		success(w, r)
 	})
 	ctx := context.Background()
-	req, err := client.AddToSegmentRequest(ctx, Contact{Email: "a@example.com"}, "1")
+	call := Call{Endpoint: SegmentsAdd, Contact: Contact{Email: "a@example.com"}, SegmentID: "1"}
+	req, err := client.NewCallRequest(ctx, call)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("User-Agent", "changed")
+	req.Header.Add("User-Agent", "added")
+	req.Header.Add("Content-Type", "added")
 	req.Header.Set("X-Extra", "1")
 	req.URL.Path = "/elsewhere"
+	req.URL.RawQuery = "x=1"
 	for range 2 {
-		if _, err := client.AddToSegment(ctx, Contact{Email: "b@example.com"}, "1"); err != nil {
+		if _, err := client.Send(ctx, call); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -386,12 +403,91 @@ func TestBuiltRequestsAreTheCallersToChange(t *testing.T) {
 	}
 	for _, r := range got {
 		testCommonHeaders(t, r)
+		testHeader(t, r, "Content-Type", "application/json")
 		testNoHeader(t, r, "X-Extra")
+		if r.URL.RawQuery != "" {
+			t.Errorf("query = %q, want none", r.URL.RawQuery)
+		}
 	}
+}
 
-	a, _ := client.addToSegmentRequest(ctx, Contact{Email: "a@example.com"}, "1", true)
-	b, _ := client.addToSegmentRequest(ctx, Contact{Email: "b@example.com"}, "1", true)
-	if reflect.ValueOf(a.Header).UnsafePointer() != reflect.ValueOf(b.Header).UnsafePointer() || a.URL != b.URL {
-		t.Error("two requests the client sends itself do not share their header and URL")
+// stampingTransport changes every request it sends, as tracing and
+// authenticating RoundTrippers do: it sets the User-Agent and a header of
+// its own, adds a Content-Type (Add appends to the client's value) and sets
+// a query parameter, all carrying the request's sequence number.
+type stampingTransport struct {
+	next http.RoundTripper
+	seq  atomic.Int64
+}
+
+func (s *stampingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := strconv.FormatInt(s.seq.Add(1), 10)
+	r.Header.Set("User-Agent", r.Header.Get("User-Agent")+" stamp/"+n)
+	r.Header.Add("Content-Type", "stamp/"+n)
+	r.Header.Set("X-Seq", n)
+	q := r.URL.Query()
+	q.Set("seq", n)
+	r.URL.RawQuery = q.Encode()
+	return s.next.RoundTrip(r)
+}
+
+// TestRequestsOwnTheirHeaderAndURL sends every call concurrently through a
+// RoundTripper that changes each request's header and URL: each request
+// must reach the server with its own changes only, and the next requests
+// must not inherit them. Shared headers or URLs fail it (and -race reports
+// the writes).
+func TestRequestsOwnTheirHeaderAndURL(t *testing.T) {
+	t.Parallel()
+	var bad atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := r.Header.Get("X-Seq")
+		ua, ct := r.Header.Values("User-Agent"), r.Header.Values("Content-Type")
+		wantCT := []string{"stamp/" + n}
+		if r.Method == http.MethodPost {
+			wantCT = []string{ct[0], "stamp/" + n}
+		}
+		if n == "" || len(r.Header.Values("X-Seq")) != 1 || r.URL.Query().Get("seq") != n || len(r.URL.Query()["seq"]) != 1 ||
+			len(ua) != 1 || ua[0] != DefaultUserAgent+" stamp/"+n || !slices.Equal(ct, wantCT) {
+			bad.Add(1)
+			t.Errorf("request %s %s: X-Seq %q, User-Agent %q, Content-Type %q", r.Method, r.URL, r.Header.Values("X-Seq"), ua, ct)
+		}
+		if r.URL.Path == SegmentsGet.Path() {
+			io.WriteString(w, "[]")
+			return
+		}
+		success(w, r)
+	}))
+	defer srv.Close()
+	st := &stampingTransport{next: NewHTTPClient(8).Transport}
+	client, err := NewClient(srv.URL, testCreds, WithHTTPClient(&http.Client{Transport: st}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const perEndpoint = 40
+	var wg sync.WaitGroup
+	for i := range perEndpoint {
+		for _, e := range Endpoints {
+			wg.Go(func() {
+				call := Call{Endpoint: e, Contact: Contact{Email: fmt.Sprintf("u%d@example.com", i)}, SegmentID: "1",
+					Subscriptions: Subscriptions{EmailBulk: &yes}, Event: EventComplained}
+				if _, err := client.Send(context.Background(), call); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if n := st.seq.Load(); n != perEndpoint*int64(len(Endpoints)) || bad.Load() != 0 {
+		t.Errorf("%d requests sent, %d of them changed by others", n, bad.Load())
+	}
+	for _, e := range Endpoints {
+		req, err := client.NewCallRequest(context.Background(), Call{Endpoint: e, Contact: Contact{Email: "a@b.c"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ua, ct := req.Header.Values("User-Agent"), req.Header.Values("Content-Type")
+		if len(ua) != 1 || ua[0] != DefaultUserAgent || len(ct) > 1 || req.Header.Get("X-Seq") != "" || req.URL.Query().Has("seq") {
+			t.Errorf("%s: a new request has header %v, URL %s", e, req.Header, req.URL)
+		}
 	}
 }

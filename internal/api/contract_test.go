@@ -3,79 +3,60 @@ package api_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 )
 
 // TestContractWithEmulator runs every call through the real client against
 // the project's emulator, for success and for every documented error status.
+// The steps run in order: the emulator's state carries from one to the next.
 func TestContractWithEmulator(t *testing.T) {
-	opts := emulator.Sandbox()
-	srv := httptest.NewServer(emulator.New(opts))
-	defer srv.Close()
-	client := func(secret string) *api.Client {
-		c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(secret)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	shop := sandboxtest.New(t, emulator.Faults{})
+	good := shop.Client
+	wrong, err := api.NewClient(shop.URL, api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: "wrong-secret"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	good, wrong := client(opts.ShopSecret), client("wrong-secret")
 	ctx := context.Background()
 	ada := api.Contact{Email: "ada@example.com"}
+	x := api.Contact{Email: "x@example.com"}
 	yes := true
+	type call = api.Call
 	tests := []struct {
 		name   string
-		call   func(c *api.Client) error
+		call   api.Call
 		c      *api.Client
 		status int // 0: success
 	}{
-		{"add", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "100500"); return err }, good, 0},
-		{"add by phone", func(c *api.Client) error {
-			_, err := c.AddToSegment(ctx, api.Contact{Phone: "+15550100199"}, "42")
-			return err
-		}, good, 0},
-		{"add wrong secret", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "100500"); return err }, wrong, 403},
-		{"add to dynamic segment", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, "7"); return err }, good, 403},
-		{"add no contact", func(c *api.Client) error { _, err := c.AddToSegment(ctx, api.Contact{}, "100500"); return err }, good, 404},
-		{"add no segment", func(c *api.Client) error { _, err := c.AddToSegment(ctx, ada, ""); return err }, good, 404},
-		{"remove", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, ada, "100500"); return err }, good, 0},
-		{"remove wrong secret", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, ada, "100500"); return err }, wrong, 403},
-		{"remove no contact", func(c *api.Client) error { _, err := c.RemoveFromSegment(ctx, api.Contact{}, "1"); return err }, good, 404},
-		{"get", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, ada); return err }, good, 0},
-		{"get wrong secret", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, ada); return err }, wrong, 403},
-		{"get no contact", func(c *api.Client) error { _, _, err := c.GetSegments(ctx, api.Contact{}); return err }, good, 404},
-		{"manage", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{EmailBulk: &yes})
-			return err
-		}, good, 0},
-		{"manage no flag", func(c *api.Client) error { _, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{}); return err }, good, 400},
-		{"manage wrong secret", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, ada, api.Subscriptions{SMSBulk: &yes})
-			return err
-		}, wrong, 403},
-		{"manage no contact", func(c *api.Client) error {
-			_, err := c.ManageSubscriptions(ctx, api.Contact{}, api.Subscriptions{SMSBulk: &yes})
-			return err
-		}, good, 404},
-		{"callback", func(c *api.Client) error {
-			_, err := c.SendEvent(ctx, "x@example.com", api.EventComplained)
-			return err
-		}, good, 0},
-		{"callback bad event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", "exploded"); return err }, good, 400},
-		{"callback no event", func(c *api.Client) error { _, err := c.SendEvent(ctx, "x@example.com", ""); return err }, good, 400},
-		{"callback no email", func(c *api.Client) error { _, err := c.SendEvent(ctx, "", api.EventBlacklisted); return err }, good, 404},
-		{"callback wrong secret", func(c *api.Client) error {
-			_, err := c.SendEvent(ctx, "x@example.com", api.EventUnsubscribed)
-			return err
-		}, wrong, 403},
+		{"add", call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "100500"}, good, 0},
+		{"add by phone", call{Endpoint: api.SegmentsAdd, Contact: api.Contact{Phone: "+15550100199"}, SegmentID: "42"}, good, 0},
+		{"add wrong secret", call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "100500"}, wrong, 403},
+		{"add to dynamic segment", call{Endpoint: api.SegmentsAdd, Contact: ada, SegmentID: "7"}, good, 403},
+		{"add no contact", call{Endpoint: api.SegmentsAdd, SegmentID: "100500"}, good, 404},
+		{"add no segment", call{Endpoint: api.SegmentsAdd, Contact: ada}, good, 404},
+		{"remove", call{Endpoint: api.SegmentsRemove, Contact: ada, SegmentID: "100500"}, good, 0},
+		{"remove wrong secret", call{Endpoint: api.SegmentsRemove, Contact: ada, SegmentID: "100500"}, wrong, 403},
+		{"remove no contact", call{Endpoint: api.SegmentsRemove, SegmentID: "1"}, good, 404},
+		{"get", call{Endpoint: api.SegmentsGet, Contact: ada}, good, 0},
+		{"get wrong secret", call{Endpoint: api.SegmentsGet, Contact: ada}, wrong, 403},
+		{"get no contact", call{Endpoint: api.SegmentsGet}, good, 404},
+		{"manage", call{Endpoint: api.SubscriptionsManage, Contact: ada, Subscriptions: api.Subscriptions{EmailBulk: &yes}}, good, 0},
+		{"manage no flag", call{Endpoint: api.SubscriptionsManage, Contact: ada}, good, 400},
+		{"manage wrong secret", call{Endpoint: api.SubscriptionsManage, Contact: ada, Subscriptions: api.Subscriptions{SMSBulk: &yes}}, wrong, 403},
+		{"manage no contact", call{Endpoint: api.SubscriptionsManage, Subscriptions: api.Subscriptions{SMSBulk: &yes}}, good, 404},
+		{"callback", call{Endpoint: api.SubscriptionsCallback, Contact: x, Event: api.EventComplained}, good, 0},
+		{"callback bad event", call{Endpoint: api.SubscriptionsCallback, Contact: x, Event: "exploded"}, good, 400},
+		{"callback no event", call{Endpoint: api.SubscriptionsCallback, Contact: x}, good, 400},
+		{"callback no email", call{Endpoint: api.SubscriptionsCallback, Event: api.EventBlacklisted}, good, 404},
+		{"callback phone only", call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Phone: "+15550100199"}, Event: api.EventBlacklisted}, good, 404},
+		{"callback wrong secret", call{Endpoint: api.SubscriptionsCallback, Contact: x, Event: api.EventUnsubscribed}, wrong, 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call(tt.c)
+			_, err := tt.c.Send(ctx, tt.call)
 			if tt.status == 0 {
 				if err != nil {
 					t.Fatalf("error: %v", err)
@@ -88,8 +69,8 @@ func TestContractWithEmulator(t *testing.T) {
 			}
 		})
 	}
-	segs, _, err := good.GetSegments(ctx, ada)
-	if err != nil || len(segs) != 0 {
-		t.Errorf("after add and remove, segments = %v, %v", segs, err)
+	resp, err := good.Send(ctx, api.Call{Endpoint: api.SegmentsGet, Contact: ada})
+	if err != nil || len(resp.Segments) != 0 {
+		t.Errorf("after add and remove, segments/get = %+v, %v", resp, err)
 	}
 }

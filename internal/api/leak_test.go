@@ -189,10 +189,12 @@ func TestNoSecretInErrors_buildFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = client.NewRequest(context.Background(), "BAD METHOD", "/segments/get", nil, nil)
-	noSecret(t, err)
-	_, err = client.NewRequest(context.Background(), "GET", "segments/get", nil, nil)
-	noSecret(t, err)
+	for _, e := range []Endpoint{"", "/segments/get", "segments/nope"} {
+		_, err = client.NewCallRequest(context.Background(), Call{Endpoint: e, Contact: Contact{Email: "a@b.c"}})
+		noSecret(t, err)
+		_, err = client.Send(context.Background(), Call{Endpoint: e, Contact: Contact{Email: "a@b.c"}})
+		noSecret(t, err)
+	}
 }
 
 // TestNoSecretInErrors_transportEchoes checks a transport whose own error
@@ -205,7 +207,7 @@ func TestNoSecretInErrors_transportEchoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = client.GetSegments(context.Background(), Contact{Email: "a@b.c"})
+	_, err = client.Send(context.Background(), Call{Endpoint: SegmentsGet, Contact: Contact{Email: "a@b.c"}})
 	noSecret(t, err)
 	ue := wantURLError(t, err, "/segments/get")
 	if !strings.Contains(ue.Err.Error(), "proxy refused") {
@@ -232,7 +234,7 @@ func TestNoSecretInErrors_httptestSanity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = client.GetSegments(context.Background(), Contact{Email: "a@b.c"})
+	_, err = client.Send(context.Background(), Call{Endpoint: SegmentsGet, Contact: Contact{Email: "a@b.c"}})
 	noSecret(t, err)
 	if got != testSecret {
 		t.Errorf("server saw shop_secret %q, want the secret", got)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -57,32 +58,28 @@ func TestDescribe(t *testing.T) {
 	ctx := context.Background()
 	ct := Contact{Email: "john.doe@examplemail.com", Phone: "4400114527199"}
 	tests := []struct {
-		name   string
-		method string
-		path   string
-		query  url.Values
-		body   RequestBody
-		want   string
+		name string
+		call Call
+		want string
 	}{
 		{
-			"segments/add", "POST", "/segments/add", nil, SegmentBody{ct, "100500"},
+			"segments/add", Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "100500"},
 			"POST https://api.personaclick.com/segments/add\nContent-Type: application/json\n\n" +
 				`{"shop_id":"` + testShopID + `","shop_secret":"REDACTED","email":"john.doe@examplemail.com","phone":"4400114527199","segment_id":100500}`,
 		},
 		{
-			"segments/get", "GET", "/segments/get", url.Values{"email": {ct.Email}}, nil,
+			"segments/get", Call{Endpoint: SegmentsGet, Contact: Contact{Email: ct.Email}},
 			"GET https://api.personaclick.com/segments/get?email=john.doe%40examplemail.com&shop_id=" + testShopID + "&shop_secret=REDACTED",
 		},
 		{
-			"subscriptions/callback", "POST", "/subscriptions/callback", nil,
-			FormBody{"email": {ct.Email}, "event": {"complained"}},
+			"subscriptions/callback", Call{Endpoint: SubscriptionsCallback, Contact: ct, Event: EventComplained},
 			"POST https://api.personaclick.com/subscriptions/callback\nContent-Type: application/x-www-form-urlencoded\n\n" +
 				"email=john.doe%40examplemail.com&event=complained&shop_id=" + testShopID + "&shop_secret=REDACTED",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := client.NewRequest(ctx, tt.method, tt.path, tt.query, tt.body)
+			req, err := client.NewCallRequest(ctx, tt.call)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,6 +160,34 @@ func TestRedactJSON(t *testing.T) {
 			got, ok := redactJSON([]byte(tt.in))
 			if !ok || string(got) != tt.want {
 				t.Errorf("redactJSON = %s, %v; want %s", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestAuthVariants pins the forms of the secret scrubbing looks for: raw,
+// query-escaped and JSON-escaped as encoding/json writes it (HTML
+// characters, U+2028 and invalid UTF-8 escaped), without duplicates.
+func TestAuthVariants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		secret string
+		want   []string
+	}{
+		{testSecret, []string{testSecret}},
+		{"a b", []string{"a b", "a+b"}},
+		{`<&>"\`, []string{`<&>"\`, "%3C%26%3E%22%5C", `\u003c\u0026\u003e\"\\`}},
+		{"s\u2028\xff\t", []string{"s\u2028\xff\t", "s%E2%80%A8%FF%09", `s\u2028\ufffd\t`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.secret, func(t *testing.T) {
+			t.Parallel()
+			a := newAuth(Credentials{ShopID: "1", ShopSecret: Secret(tt.secret)})
+			if !slices.Equal(a.variants, tt.want) {
+				t.Errorf("variants = %q, want %q", a.variants, tt.want)
+			}
+			if got := a.scrub("x" + tt.want[len(tt.want)-1] + "y"); got != "x"+redactedValue+"y" {
+				t.Errorf("scrub = %q", got)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -26,18 +27,28 @@ const (
 // form the API writes it.
 var successBody = []byte(`{"status":"success"}`)
 
-// errNoResponse is Do's error for a transport that returned neither an
+// errNoResponse is Send's error for a transport that returned neither an
 // answer nor an error, which http.RoundTripper forbids.
 var errNoResponse = errors.New("api: the transport returned no answer and no error")
 
-// Do sends req, reads at most 1 MiB of the answer and classifies it. A
-// success is a 2xx status with, when v is nil, {"status":"success"}, or
-// when v is not nil (GET /segments/get), a JSON array, which is decoded
-// into v. Any other answer is an *Error; a failure to get or read an answer
-// is a *url.Error with the secret redacted from its URL. The answer's body
-// is always drained (up to 64 KiB past what was read) and closed, so that
-// its connection goes back to the pool.
-func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+// Send makes call: it builds the request with NewCallRequest, sends it,
+// reads at most 1 MiB of the answer and classifies it. A success is a 2xx
+// status with {"status":"success"}, or for segments/get a JSON array of
+// segments, which the Response holds. Any other answer is an *Error; a
+// failure to get or read an answer is a *url.Error with the secret
+// redacted from its URL. The answer's body is always drained (up to 64 KiB
+// past what was read) and closed, so that its connection goes back to the
+// pool.
+func (c *Client) Send(ctx context.Context, call Call) (*Response, error) {
+	req, ep, err := c.newCallRequest(ctx, &call)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(req, ep)
+}
+
+// send sends req, a request of ep, and classifies the answer.
+func (c *Client) send(req *http.Request, ep *endpoint) (*Response, error) {
 	resp, err := c.rt.RoundTrip(req)
 	if err == nil && resp == nil {
 		err = errNoResponse
@@ -54,14 +65,19 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		return nil, c.auth.transportError(req, err)
 	}
 	// classify copies what it keeps of body: decoded strings, messages.
+	r := &Response{StatusCode: resp.StatusCode}
+	var v any
+	if ep.segments {
+		v = &r.Segments
+	}
 	if err := c.classify(req, resp, body, v); err != nil {
 		return nil, err
 	}
-	return &Response{StatusCode: resp.StatusCode}, nil
+	return r, nil
 }
 
 // bufferPool recycles the buffers answers are read into, which only live
-// for the length of a Do.
+// for the length of a send.
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
 func getBuffer() *[]byte { return bufferPool.Get().(*[]byte) }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,19 +26,20 @@ type aCall struct {
 func allCalls() []aCall {
 	ct := Contact{Email: "john.doe@examplemail.com", Phone: "4400114527199"}
 	return []aCall{
-		{"/segments/add", func(ctx context.Context, c *Client) (*Response, error) { return c.AddToSegment(ctx, ct, "100500") }},
+		{"/segments/add", func(ctx context.Context, c *Client) (*Response, error) {
+			return c.Send(ctx, Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "100500"})
+		}},
 		{"/segments/remove", func(ctx context.Context, c *Client) (*Response, error) {
-			return c.RemoveFromSegment(ctx, ct, "100500")
+			return c.Send(ctx, Call{Endpoint: SegmentsRemove, Contact: ct, SegmentID: "100500"})
 		}},
 		{"/segments/get", func(ctx context.Context, c *Client) (*Response, error) {
-			_, resp, err := c.GetSegments(ctx, ct)
-			return resp, err
+			return c.Send(ctx, Call{Endpoint: SegmentsGet, Contact: ct})
 		}},
 		{"/subscriptions/manage", func(ctx context.Context, c *Client) (*Response, error) {
-			return c.ManageSubscriptions(ctx, ct, Subscriptions{EmailBulk: &yes})
+			return c.Send(ctx, Call{Endpoint: SubscriptionsManage, Contact: ct, Subscriptions: Subscriptions{EmailBulk: &yes}})
 		}},
 		{"/subscriptions/callback", func(ctx context.Context, c *Client) (*Response, error) {
-			return c.SendEvent(ctx, ct.Email, EventUnsubscribed)
+			return c.Send(ctx, Call{Endpoint: SubscriptionsCallback, Contact: Contact{Email: ct.Email}, Event: EventUnsubscribed})
 		}},
 	}
 }
@@ -190,17 +192,17 @@ func TestError_Error(t *testing.T) {
 	mux.HandleFunc("/segments/get", answer(502, "<html>Bad Gateway</html>", "Content-Type", "text/html"))
 	ct := Contact{Email: "a@b.c"}
 
-	_, err := client.AddToSegment(context.Background(), ct, "1")
+	_, err := client.Send(context.Background(), Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "1"})
 	want := "POST " + srvURL + "/segments/add: 403 Forbidden: invalid shop_id or shop_secret"
 	if err == nil || err.Error() != want {
-		t.Errorf("AddToSegment error =\n%v\nwant\n%s", err, want)
+		t.Errorf("segments/add error =\n%v\nwant\n%s", err, want)
 	}
 
-	_, _, err = client.GetSegments(context.Background(), ct)
+	_, err = client.Send(context.Background(), Call{Endpoint: SegmentsGet, Contact: ct})
 	want = "GET " + srvURL + "/segments/get?email=a%40b.c&shop_id=" + testShopID +
 		"&shop_secret=REDACTED: 502 Bad Gateway: answer is not the documented JSON: text/html body (24 bytes): <html>Bad Gateway</html>"
 	if err == nil || err.Error() != want {
-		t.Errorf("GetSegments error =\n%v\nwant\n%s", err, want)
+		t.Errorf("segments/get error =\n%v\nwant\n%s", err, want)
 	}
 }
 
@@ -254,10 +256,10 @@ func TestConnectionReuse(t *testing.T) {
 	ctx := context.Background()
 	ct := Contact{Email: "a@b.c"}
 	for range 3 {
-		client.AddToSegment(ctx, ct, "1")
-		client.RemoveFromSegment(ctx, ct, "1")
-		client.ManageSubscriptions(ctx, ct, Subscriptions{EmailBulk: &yes})
-		if _, err := client.SendEvent(ctx, "a@b.c", EventComplained); !errors.Is(err, ErrUnexpectedBody) {
+		client.Send(ctx, Call{Endpoint: SegmentsAdd, Contact: ct, SegmentID: "1"})
+		client.Send(ctx, Call{Endpoint: SegmentsRemove, Contact: ct, SegmentID: "1"})
+		client.Send(ctx, Call{Endpoint: SubscriptionsManage, Contact: ct, Subscriptions: Subscriptions{EmailBulk: &yes}})
+		if _, err := client.Send(ctx, Call{Endpoint: SubscriptionsCallback, Contact: Contact{Email: "a@b.c"}, Event: EventComplained}); !errors.Is(err, ErrUnexpectedBody) {
 			t.Errorf("oversized answer: err = %v, want ErrUnexpectedBody", err)
 		}
 	}
@@ -266,18 +268,37 @@ func TestConnectionReuse(t *testing.T) {
 	}
 }
 
-// TestDo_decodesIntoV checks Do with a caller's own request and v.
-func TestDo_decodesIntoV(t *testing.T) {
-	client, mux, _ := setup(t)
-	mux.HandleFunc("/segments/get", answer(200, `[{"id":5,"type":"rfm"}]`))
-	req, err := client.NewRequest(context.Background(), "GET", "/segments/get", nil, nil)
-	if err != nil {
-		t.Fatal(err)
+// TestSend_answerKinds checks that the answer each endpoint takes for a
+// success is its own: the array of segments for segments/get alone.
+func TestSend_answerKinds(t *testing.T) {
+	t.Parallel()
+	const array = `[{"id":5,"type":"rfm"}]`
+	tests := []struct {
+		endpoint Endpoint
+		answer   string
+		want     []Segment // nil: the answer is not a success
+	}{
+		{SegmentsGet, array, []Segment{{"5", "rfm"}}},
+		{SegmentsGet, `{"status":"success"}`, nil},
+		{SegmentsAdd, array, nil},
+		{SubscriptionsCallback, array, nil},
 	}
-	var segs []Segment
-	resp, err := client.Do(req, &segs)
-	if err != nil || resp.StatusCode != 200 || len(segs) != 1 || segs[0] != (Segment{"5", "rfm"}) {
-		t.Errorf("Do = %+v, %v, segments %v", resp, err, segs)
+	for _, tt := range tests {
+		t.Run(string(tt.endpoint)+" "+tt.answer, func(t *testing.T) {
+			t.Parallel()
+			client, mux, _ := setup(t)
+			mux.HandleFunc(tt.endpoint.Path(), answer(200, tt.answer))
+			resp, err := client.Send(context.Background(), Call{Endpoint: tt.endpoint, Contact: Contact{Email: "a@b.c"}, SegmentID: "1", Event: EventComplained})
+			if tt.want == nil {
+				if !errors.Is(err, ErrUnexpectedBody) {
+					t.Errorf("Send = %+v, %v; want ErrUnexpectedBody", resp, err)
+				}
+				return
+			}
+			if err != nil || resp.StatusCode != 200 || !slices.Equal(resp.Segments, tt.want) {
+				t.Errorf("Send = %+v, %v; want segments %v", resp, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -158,4 +158,7 @@ const (
 // Response describes a successful answer.
 type Response struct {
 	StatusCode int
+	// Segments are the segments that hold the contact, for segments/get
+	// (an empty slice when there are none); nil for the other calls.
+	Segments []Segment
 }

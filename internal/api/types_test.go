@@ -2,8 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/url"
-	"reflect"
 	"testing"
 )
 
@@ -78,7 +76,8 @@ func TestSegment_UnmarshalJSON(t *testing.T) {
 	}
 }
 
-// jsonStringSeeds are the strings appendJSONString is checked on.
+// jsonStringSeeds are strings hard to write as JSON, on which
+// appendJSONString is checked.
 var jsonStringSeeds = []string{
 	"", "plain", `"quoted"`, `back\slash`, "<script>&amp;</script>",
 	"\x00\x01\b\f\n\r\t\x1f\x7f", "jürgen", "日本語", "emoji 🎉",
@@ -109,39 +108,25 @@ func checkJSONString(t *testing.T, s string) {
 	}
 }
 
-// TestSegmentBody_Encode checks the hand-written JSON against
-// encoding/json's reading of it.
-func TestSegmentBody_Encode(t *testing.T) {
+// TestSegmentJSON checks the segments body against encoding/json's
+// reading of it.
+func TestSegmentJSON(t *testing.T) {
+	a := newAuth(testCreds)
 	for _, s := range jsonStringSeeds {
-		b := SegmentBody{Contact{Email: s, Phone: s}, SegmentID(s)}.Encode(testCreds)
+		b, err := segmentJSON(Call{Contact: Contact{Email: s, Phone: s}, SegmentID: SegmentID(s)}, a)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got map[string]any
 		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatalf("Encode(%q) = %s: %v", s, b, err)
+			t.Fatalf("segmentJSON(%q) = %s: %v", s, b, err)
 		}
 		if got["shop_secret"] != testSecret || got["shop_id"] != testShopID {
-			t.Errorf("Encode(%q) = %s: credentials wrong", s, b)
+			t.Errorf("segmentJSON(%q) = %s: credentials wrong", s, b)
 		}
 	}
-	b := SegmentBody{}.Encode(testCreds)
-	if want := `{"shop_id":"` + testShopID + `","shop_secret":"` + testSecret + `"}`; string(b) != want {
-		t.Errorf("empty SegmentBody = %s, want %s", b, want)
+	b, err := segmentJSON(Call{}, a)
+	if want := `{"shop_id":"` + testShopID + `","shop_secret":"` + testSecret + `"}`; err != nil || string(b) != want {
+		t.Errorf("empty call = %s, %v; want %s", b, err, want)
 	}
-}
-
-func TestFormBody_Encode(t *testing.T) {
-	f := FormBody{"email": {"a@b.c"}, "shop_secret": {"caller's"}}
-	got := string(f.Encode(testCreds))
-	if want := "email=a%40b.c&" + credsForm; got != want {
-		t.Errorf("Encode = %s, want %s", got, want)
-	}
-	if !reflect.DeepEqual(f, FormBody{"email": {"a@b.c"}, "shop_secret": {"caller's"}}) {
-		t.Errorf("Encode changed the form to %v", f)
-	}
-	if FormBody(nil).ContentType() != "application/x-www-form-urlencoded" || (SegmentBody{}).ContentType() != "application/json" {
-		t.Error("wrong content types")
-	}
-	if got := string(FormBody(nil).Encode(testCreds)); got != credsForm {
-		t.Errorf("nil form = %s", got)
-	}
-	_ = url.Values(f)
 }

@@ -3,6 +3,8 @@ package emulator
 import (
 	"crypto/subtle"
 	"net/http"
+
+	"github.com/pcsync/pcsync/internal/api"
 )
 
 // route is one of the API's calls.
@@ -17,13 +19,15 @@ const (
 	numRoutes
 )
 
-// routes lists each call's method and path, indexed by route.
+// routes lists each call's method and path, indexed by route. The paths
+// are the client's endpoints; the methods are the documentation's, the
+// emulator's own (a client that used another would be refused).
 var routes = [numRoutes]struct{ method, path string }{
-	routeSegmentsAdd:           {http.MethodPost, "/segments/add"},
-	routeSegmentsRemove:        {http.MethodPost, "/segments/remove"},
-	routeSegmentsGet:           {http.MethodGet, "/segments/get"},
-	routeSubscriptionsManage:   {http.MethodPost, "/subscriptions/manage"},
-	routeSubscriptionsCallback: {http.MethodPost, "/subscriptions/callback"},
+	routeSegmentsAdd:           {http.MethodPost, api.SegmentsAdd.Path()},
+	routeSegmentsRemove:        {http.MethodPost, api.SegmentsRemove.Path()},
+	routeSegmentsGet:           {http.MethodGet, api.SegmentsGet.Path()},
+	routeSubscriptionsManage:   {http.MethodPost, api.SubscriptionsManage.Path()},
+	routeSubscriptionsCallback: {http.MethodPost, api.SubscriptionsCallback.Path()},
 }
 
 // findRoute returns the call that method and path name.

@@ -2,25 +2,36 @@
 // PersonaClick API, or into an error naming the column and the problem.
 package job
 
-import "strings"
+import (
+	"strings"
 
-// Action names a PersonaClick call. The names are the endpoint paths.
+	"github.com/pcsync/pcsync/internal/api"
+)
+
+// Action names a PersonaClick call: an api.Endpoint, whose names are the
+// endpoint paths.
 type Action string
 
 // The five calls pcsync can make.
 const (
-	SegmentsAdd           Action = "segments/add"
-	SegmentsRemove        Action = "segments/remove"
-	SegmentsGet           Action = "segments/get"
-	SubscriptionsManage   Action = "subscriptions/manage"
-	SubscriptionsCallback Action = "subscriptions/callback"
+	SegmentsAdd           = Action(api.SegmentsAdd)
+	SegmentsRemove        = Action(api.SegmentsRemove)
+	SegmentsGet           = Action(api.SegmentsGet)
+	SubscriptionsManage   = Action(api.SubscriptionsManage)
+	SubscriptionsCallback = Action(api.SubscriptionsCallback)
 )
 
-// NumActions is the number of actions.
-const NumActions = 5
+// NumActions is the number of actions: one per endpoint.
+const NumActions = len(api.Endpoints)
 
-// Actions lists every action in a fixed order, for summaries and help.
-var Actions = [NumActions]Action{SegmentsAdd, SegmentsRemove, SegmentsGet, SubscriptionsManage, SubscriptionsCallback}
+// Actions lists every action in api.Endpoints' order, for summaries, help
+// and state files (which record an action's index here).
+var Actions = func() (a [NumActions]Action) {
+	for i, e := range api.Endpoints {
+		a[i] = Action(e)
+	}
+	return a
+}()
 
 // ParseAction returns the action named by s. Case and surrounding spaces are
 // ignored, and a leading slash is allowed ("/segments/add").

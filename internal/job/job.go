@@ -16,6 +16,17 @@ type Job struct {
 	Event     api.Event
 }
 
+// Call returns the API call j makes.
+func (j *Job) Call() api.Call {
+	return api.Call{
+		Endpoint:      api.Endpoint(j.Action),
+		Contact:       j.Contact,
+		SegmentID:     j.SegmentID,
+		Subscriptions: j.Subs,
+		Event:         j.Event,
+	}
+}
+
 // Defaults fill in the action and segment for rows whose file has no such
 // column, or an empty cell (the --action and --segment-id flags).
 type Defaults struct {

@@ -2,6 +2,7 @@ package job
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -187,5 +188,48 @@ func BenchmarkBuild(b *testing.B) {
 		if _, err := Build(&rec, Defaults{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestActionsOrder pins the order of Actions: state files record an action
+// by its index, so a new call can only come at the end.
+func TestActionsOrder(t *testing.T) {
+	t.Parallel()
+	want := [...]Action{"segments/add", "segments/remove", "segments/get", "subscriptions/manage", "subscriptions/callback"}
+	if len(Actions) < len(want) || [len(want)]Action(Actions[:len(want)]) != want {
+		t.Errorf("Actions = %q, want them to begin with %q", Actions, want)
+	}
+}
+
+func TestJobCall(t *testing.T) {
+	t.Parallel()
+	yes := true
+	tests := []struct {
+		rec  Record
+		want api.Call
+	}{
+		{Record{Email: "ada@example.com", Phone: "+15550100199", Action: "segments/add", SegmentID: "100500"},
+			api.Call{Endpoint: api.SegmentsAdd, Contact: api.Contact{Email: "ada@example.com", Phone: "+15550100199"}, SegmentID: "100500"}},
+		{Record{Phone: "+15550100199", Action: "segments/remove", SegmentID: "7"},
+			api.Call{Endpoint: api.SegmentsRemove, Contact: api.Contact{Phone: "+15550100199"}, SegmentID: "7"}},
+		{Record{Email: "ada@example.com", Action: "segments/get"},
+			api.Call{Endpoint: api.SegmentsGet, Contact: api.Contact{Email: "ada@example.com"}}},
+		{Record{Email: "ada@example.com", Action: "subscriptions/manage", EmailBulk: "yes"},
+			api.Call{Endpoint: api.SubscriptionsManage, Contact: api.Contact{Email: "ada@example.com"}, Subscriptions: api.Subscriptions{EmailBulk: &yes}}},
+		{Record{Email: "ada@example.com", Action: "subscriptions/callback", Event: "complained"},
+			api.Call{Endpoint: api.SubscriptionsCallback, Contact: api.Contact{Email: "ada@example.com"}, Event: api.EventComplained}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rec.Action, func(t *testing.T) {
+			t.Parallel()
+			j, err := Build(&tt.rec, Defaults{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := j.Call()
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Call() = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

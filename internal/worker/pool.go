@@ -34,12 +34,21 @@ type Options struct {
 	Now    func() time.Time        // clock of GiveUpAfter; nil = time.Now
 }
 
-// Pool sends tasks through a fixed number of workers.
+// Pool sends tasks through a fixed number of workers. It holds no state of
+// a run: it may Run again, and Do may be called from many goroutines, while
+// it runs or not.
 type Pool struct {
 	caller Caller
 	opt    Options
+}
+
+// run is what one Run, or one Do, keeps of its own.
+type run struct {
+	*Pool
+	// health watches a Run's attempts; nil for Do, which has no run to
+	// stop.
 	health *health
-	stop   context.CancelCauseFunc // set while Run runs
+	stop   context.CancelCauseFunc // stops the Run: nil for Do
 }
 
 // New returns a pool that calls c.
@@ -60,7 +69,7 @@ func New(c Caller, opt Options) *Pool {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Pool{caller: c, opt: opt, health: newHealth(opt.GiveUpAfter, opt.Now)}
+	return &Pool{caller: c, opt: opt}
 }
 
 // Run sends every task feed yields until it returns io.EOF, and hands each
@@ -77,7 +86,7 @@ func New(c Caller, opt Options) *Pool {
 func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) error {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	p.stop = stop
+	r := &run{Pool: p, health: newHealth(p.opt.GiveUpAfter, p.opt.Now), stop: stop}
 	var mu sync.Mutex
 	next := func() (job.Task, error) {
 		mu.Lock()
@@ -97,7 +106,7 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 				if err != nil {
 					return err
 				}
-				if err := emit(p.do(gctx, &t, timer)); err != nil {
+				if err := emit(r.do(gctx, &t, timer)); err != nil {
 					return err
 				}
 			}
@@ -111,44 +120,50 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 }
 
 // Do sends one task, retrying as the options say, and returns its result.
+// It is a run of its own, of one task: it does not watch the API's health
+// (there is no run to stop: Options.GiveUpAfter and ErrRefused are Run's).
 func (p *Pool) Do(ctx context.Context, t *job.Task) job.Result {
 	timer := newAttemptTimer(ctx, p.opt.Timeout)
 	defer timer.stop()
-	return p.do(ctx, t, timer)
+	return (&run{Pool: p}).do(ctx, t, timer)
 }
 
-// do is Do with the timer of the worker's attempts.
-func (p *Pool) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Result {
+// do sends one task of the run with the timer of the worker's attempts.
+func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Result {
 	r := job.Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
-		send, err := p.opt.Pacer.Start(ctx)
+		send, err := rn.opt.Pacer.Start(ctx)
 		if err != nil {
-			return p.stopped(ctx, r, err)
+			return rn.stopped(ctx, r, err)
 		}
 		r.Attempts++
-		segs, status, err := p.attempt(timer, send, t)
+		segs, status, err := rn.attempt(timer, send, t)
 		r.HTTPStatus = status
 		if err == nil {
-			p.health.observe(status, nil, false)
+			if rn.health != nil {
+				rn.health.observe(status, nil, false)
+			}
 			r.Status, r.Error, r.Segments = job.StatusOK, "", segs
 			return r
 		}
-		r.Status, r.Error = job.StatusFailed, p.describe(err)
+		r.Status, r.Error = job.StatusFailed, rn.describe(err)
 		transient := CheckRetry(ctx, err)
-		if reason := p.health.observe(status, err, transient); reason != nil && p.stop != nil {
-			p.stop(reason)
+		if rn.health != nil {
+			if reason := rn.health.observe(status, err, transient); reason != nil {
+				rn.stop(reason)
+			}
 		}
-		wait := p.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), p.opt.Jitter)
+		wait := rn.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), rn.opt.Jitter)
 		if throttled(err) {
 			// The server is overloaded for everyone: hold the whole pool
 			// back, even when this row has no retry left.
-			p.opt.Pacer.PauseFor(wait)
+			rn.opt.Pacer.PauseFor(wait)
 		}
-		if r.Attempts > p.opt.Retries || !transient || ctx.Err() != nil {
+		if r.Attempts > rn.opt.Retries || !transient || ctx.Err() != nil {
 			return r
 		}
-		if err := p.opt.Sleep(ctx, wait); err != nil {
-			return p.stopped(ctx, r, err)
+		if err := rn.opt.Sleep(ctx, wait); err != nil {
+			return rn.stopped(ctx, r, err)
 		}
 	}
 }
@@ -163,9 +178,13 @@ func (p *Pool) attempt(timer *attemptTimer, s *Send, t *job.Task) ([]api.Segment
 			WroteRequest: func(httptrace.WroteRequestInfo) { s.Sent() },
 		})
 	}
-	segs, status, err := send(ctx, p.caller, &t.Job)
+	resp, err := p.caller.Send(ctx, t.Job.Call())
 	s.Sent() // not written, or not by net/http: the attempt is over
-	return segs, status, timer.end(err)
+	var segs []api.Segment
+	if resp != nil {
+		segs = resp.Segments
+	}
+	return segs, statusOf(resp, err), timer.end(err)
 }
 
 // stopped is the result of a row whose next attempt never started: err is

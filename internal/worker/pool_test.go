@@ -2,10 +2,12 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -362,5 +364,98 @@ func TestRunPacedAccountsUnsentRequests(t *testing.T) {
 	pacer.slot.Unlock()
 	if writing != 0 {
 		t.Errorf("%d attempts still counted as being written after the run", writing)
+	}
+}
+
+// callerFunc is a Caller that answers without any HTTP.
+type callerFunc func(api.Call) (*api.Response, error)
+
+func (f callerFunc) Send(_ context.Context, c api.Call) (*api.Response, error) { return f(c) }
+
+// refusing answers 403 to the calls about refused@example.com, 200 to the
+// others, and counts the calls.
+func refusing(calls *atomic.Int64) Caller {
+	return callerFunc(func(c api.Call) (*api.Response, error) {
+		calls.Add(1)
+		if c.Contact.Email == "refused@example.com" {
+			return nil, &api.Error{Method: "GET", URL: "http://127.0.0.1/segments/get", StatusCode: 403, Message: "refused"}
+		}
+		return &api.Response{StatusCode: 200}, nil
+	})
+}
+
+// feedOf returns a Feed of n segments/get tasks about email.
+func feedOf(n int, email string) Feed {
+	tasks := make(chan job.Task, n)
+	for i := 1; i <= n; i++ {
+		tasks <- task(i, job.Record{Email: email, Action: "segments/get"})
+	}
+	close(tasks)
+	return Tasks(tasks)
+}
+
+// runAll runs p over feed and returns the results' count by status and
+// Run's error.
+func runAll(p *Pool, feed Feed) (map[job.Status]int, error) {
+	var mu sync.Mutex
+	counts := map[job.Status]int{}
+	err := p.Run(context.Background(), feed, func(r job.Result) error { mu.Lock(); counts[r.Status]++; mu.Unlock(); return nil })
+	return counts, err
+}
+
+// TestPoolRunsAgain: a run's health is its own. A first run's answers,
+// all fine, do not make the next run, all refused, look healthy; and that
+// run's stop does not outlive it.
+func TestPoolRunsAgain(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	p := New(refusing(&calls), Options{Workers: 1, Pacer: fakePacer(nil)})
+	steps := []struct {
+		email   string
+		wantErr error
+		wantOK  int
+		maxSent int64
+	}{
+		{"ok@example.com", nil, 10, 10},
+		{"refused@example.com", ErrRefused, 0, RefusedAfter},
+		{"ok@example.com", nil, 10, 10},
+	}
+	for i, s := range steps {
+		calls.Store(0)
+		counts, err := runAll(p, feedOf(10, s.email))
+		if !errors.Is(err, s.wantErr) || (s.wantErr == nil) != (err == nil) {
+			t.Errorf("run %d: Run = %v, want %v", i, err, s.wantErr)
+		}
+		if counts[job.StatusOK] != s.wantOK || calls.Load() > s.maxSent {
+			t.Errorf("run %d: statuses %v after %d calls; want %d ok, at most %d calls", i, counts, calls.Load(), s.wantOK, s.maxSent)
+		}
+	}
+}
+
+// TestPoolRunsConcurrently runs a refused run and a healthy one on one pool
+// at once, with Do's beside them: only the refused run stops.
+func TestPoolRunsConcurrently(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	p := New(refusing(&calls), Options{Workers: 2, Pacer: fakePacer(nil)})
+	var wg sync.WaitGroup
+	var refusedErr, okErr error
+	var refusedCounts, okCounts map[job.Status]int
+	wg.Go(func() { refusedCounts, refusedErr = runAll(p, feedOf(200, "refused@example.com")) })
+	wg.Go(func() { okCounts, okErr = runAll(p, feedOf(200, "ok@example.com")) })
+	for i := range 20 {
+		wg.Go(func() {
+			tk := task(i, job.Record{Email: "refused@example.com", Action: "segments/get"})
+			if r := p.Do(context.Background(), &tk); r.Status != job.StatusFailed || r.HTTPStatus != 403 {
+				t.Errorf("Do = %+v, want a failed 403", r)
+			}
+		})
+	}
+	wg.Wait()
+	if !errors.Is(refusedErr, ErrRefused) || refusedCounts[job.StatusOK] != 0 {
+		t.Errorf("refused run: %v, statuses %v; want ErrRefused", refusedErr, refusedCounts)
+	}
+	if okErr != nil || okCounts[job.StatusOK] != 200 {
+		t.Errorf("healthy run: %v, statuses %v; want every row ok", okErr, okCounts)
 	}
 }
