@@ -1,11 +1,13 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // runOptions holds the flags of 'pcsync run'.
@@ -57,11 +59,9 @@ func (a *app) newRunCmd() (*cobra.Command, *runOptions) {
 	c := &cobra.Command{
 		Use:   "run [flags] INPUT.csv",
 		Short: "sync INPUT ('-' for standard input)",
-		Long: `Reads INPUT ('-' for standard input) and calls the row's action for every row:
-segments/add, segments/remove, segments/get, subscriptions/manage,
-subscriptions/callback. Columns (any case): email, phone, action, segment_id,
-event, email_bulk, email_chain, email_transactional, sms_bulk, sms_chain,
-sms_transactional; other columns are carried into the results untouched.
+		Long: wrap("Reads INPUT ('-' for standard input) and calls the row's action for every row: "+
+			actionNames()+". Columns (any case): "+strings.Join(csvsource.KnownKeys, ", ")+
+			"; other columns are carried into the results untouched.", 78) + `
 
 Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
 and --shop-secret-file.
