@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 )
 
 const testSecret = "0123456789abcdef0123456789abcdef"
@@ -43,13 +43,8 @@ func pcsync(t *testing.T, env map[string]string, stdin string, args ...string) r
 // pcsync at it.
 func shop(t *testing.T, faults emulator.Faults) (*emulator.Emulator, map[string]string) {
 	t.Helper()
-	opts := emulator.Sandbox()
-	opts.ShopSecret = testSecret
-	opts.Faults = faults
-	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
-	t.Cleanup(srv.Close)
-	return em, map[string]string{envAPIURL: srv.URL, envShopID: opts.ShopID, envShopSecret: testSecret}
+	s := sandboxtest.New(t, faults, sandboxtest.WithSecret(testSecret))
+	return s.Emulator, map[string]string{envAPIURL: s.URL, envShopID: s.Options.ShopID, envShopSecret: testSecret}
 }
 
 func writeFile(t *testing.T, name, content string) string {

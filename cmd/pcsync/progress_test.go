@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -69,36 +69,34 @@ type tickRig struct {
 
 func newTickRig(t *testing.T, n int64) *tickRig {
 	t.Helper()
-	opts := emulator.Sandbox()
-	opts.ShopSecret = testSecret
-	em := emulator.New(opts)
 	rig := &tickRig{written: make(chan struct{}, 1)}
 	rig.ctx, rig.cancel = context.WithCancel(context.Background())
 	t.Cleanup(rig.cancel)
 	ticks := make(chan time.Time)
 	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		k := requests.Add(1)
-		if k == rig.cancelAt {
-			rig.cancel() // as SIGINT does: the rows in flight finish, the rest are skipped
-		}
-		if k%n == 0 {
-			select {
-			case <-rig.written: // an earlier write (the bar's blank state)
-			default:
+	shop := sandboxtest.New(t, emulator.Faults{}, sandboxtest.WithSecret(testSecret), sandboxtest.WithHandler(func(em http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			k := requests.Add(1)
+			if k == rig.cancelAt {
+				rig.cancel() // as SIGINT does: the rows in flight finish, the rest are skipped
 			}
-			select {
-			case ticks <- time.Time{}:
+			if k%n == 0 {
 				select {
-				case <-rig.written:
-				case <-r.Context().Done():
+				case <-rig.written: // an earlier write (the bar's blank state)
+				default:
 				}
-			case <-r.Context().Done(): // no progress is listening; the run times out and the test fails
+				select {
+				case ticks <- time.Time{}:
+					select {
+					case <-rig.written:
+					case <-r.Context().Done():
+					}
+				case <-r.Context().Done(): // no progress is listening; the run times out and the test fails
+				}
 			}
-		}
-		em.ServeHTTP(w, r)
+			em.ServeHTTP(w, r)
+		})
 	}))
-	t.Cleanup(srv.Close)
 	var clock atomic.Int64 // each reading of the clock is one second later
 	rig.seams = progressSeams{
 		terminal: func(io.Writer) bool { return false },
@@ -108,7 +106,7 @@ func newTickRig(t *testing.T, n int64) *tickRig {
 		},
 		now: func() time.Time { return time.Unix(clock.Add(1), 0) },
 	}
-	rig.env = map[string]string{envAPIURL: srv.URL, envShopID: opts.ShopID, envShopSecret: testSecret}
+	rig.env = map[string]string{envAPIURL: shop.URL, envShopID: shop.Options.ShopID, envShopSecret: testSecret}
 	return rig
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/clocktest"
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
@@ -27,24 +28,6 @@ func serveRecorded(e *emulator.Emulator, ctx context.Context, email string) *htt
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, req)
 	return rec
-}
-
-// fakeClock is a clock that moves only when told to.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 func TestFaultAnswers(t *testing.T) {
@@ -67,7 +50,7 @@ func TestFaultAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &fakeClock{now: time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)}
+			clock := clocktest.New(time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC))
 			opts := testOptions()
 			opts.Faults, opts.Seed, opts.Now = tt.faults, 7, clock.Now
 			e, srv := newServer(t, opts)
@@ -261,7 +244,7 @@ func TestFaultsAreReproducible(t *testing.T) {
 }
 
 func TestMaxRPS(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2025, 1, 2, 3, 4, 5, 900_000_000, time.UTC)}
+	clock := clocktest.New(time.Date(2025, 1, 2, 3, 4, 5, 900_000_000, time.UTC))
 	opts := testOptions()
 	opts.Faults = emulator.Faults{MaxRPS: 3.7}
 	opts.Now = clock.Now
@@ -294,7 +277,7 @@ func TestMaxRPS(t *testing.T) {
 }
 
 func TestMaxRPSBelowOne(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clock := clocktest.New(time.Unix(1_700_000_000, 0))
 	opts := testOptions()
 	opts.Faults = emulator.Faults{MaxRPS: 0.5}
 	opts.Now = clock.Now

@@ -1,8 +1,10 @@
 // Package sandboxtest starts the project's emulator on a loopback HTTP
-// server for tests, with a real API client pointed at it.
+// server for tests, with a real API client pointed at it: the one way the
+// tests set up the API.
 package sandboxtest
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -18,15 +20,43 @@ type Shop struct {
 	Options  emulator.Options
 }
 
+// Option changes how New sets the shop up.
+type Option func(*config)
+
+type config struct {
+	secret string
+	wrap   func(http.Handler) http.Handler
+}
+
+// WithSecret gives the shop another secret than the sandbox's.
+func WithSecret(secret string) Option { return func(c *config) { c.secret = secret } }
+
+// WithHandler puts wrap around the emulator: a test's own handler that
+// sees every request before (or instead of) the emulator.
+func WithHandler(wrap func(http.Handler) http.Handler) Option {
+	return func(c *config) { c.wrap = wrap }
+}
+
 // New serves an emulator with the sandbox's credentials and the given
 // faults (seeded, so a test's draws repeat) until the test ends.
-func New(t testing.TB, faults emulator.Faults) *Shop {
+func New(t testing.TB, faults emulator.Faults, options ...Option) *Shop {
 	t.Helper()
+	var cfg config
+	for _, o := range options {
+		o(&cfg)
+	}
 	opts := emulator.Sandbox()
 	opts.Faults = faults
 	opts.Seed = 42
+	if cfg.secret != "" {
+		opts.ShopSecret = cfg.secret
+	}
 	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
+	var h http.Handler = em
+	if cfg.wrap != nil {
+		h = cfg.wrap(em)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
 		api.WithHTTPClient(api.NewHTTPClient(8)))

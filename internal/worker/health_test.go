@@ -3,14 +3,15 @@ package worker
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/clocktest"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/sandboxtest"
 )
 
 func TestHealthObserve(t *testing.T) {
@@ -58,8 +59,8 @@ func TestHealthObserve(t *testing.T) {
 
 func TestRunGivesUpOnADeadAPI(t *testing.T) {
 	em, c := setup(t, emulator.Faults{Rate5xx: 1})
-	clk := &fakeClock{now: time.Unix(0, 0)}
-	p := New(c, Options{Workers: 2, Retries: 1000, GiveUpAfter: time.Minute, Sleep: clk.sleep, Now: clk.Now, Pacer: fakePacer(clk),
+	clk := clocktest.New(time.Unix(0, 0))
+	p := New(c, Options{Workers: 2, Retries: 1000, GiveUpAfter: time.Minute, Sleep: clk.Sleep, Now: clk.Now, Pacer: fakePacer(clk),
 		Backoff: Backoff{Base: time.Second, Max: 4 * time.Second, RetryAfterCap: time.Minute}})
 	tasks := make(chan job.Task, 20)
 	for i := 1; i <= 20; i++ {
@@ -75,8 +76,8 @@ func TestRunGivesUpOnADeadAPI(t *testing.T) {
 	if counts[job.StatusFailed]+counts[job.StatusSkipped] != 20 || counts[job.StatusSkipped] < 18 {
 		t.Errorf("statuses %v: want every row recorded, the unsent ones skipped", counts)
 	}
-	if clk.slept() < time.Minute {
-		t.Errorf("gave up after %v of waiting", clk.slept())
+	if clk.Slept() < time.Minute {
+		t.Errorf("gave up after %v of waiting", clk.Slept())
 	}
 	if n := em.Stats().Requests; n > 200 {
 		t.Errorf("%d requests before giving up", n)
@@ -84,11 +85,9 @@ func TestRunGivesUpOnADeadAPI(t *testing.T) {
 }
 
 func TestRunStopsWhenCredentialsAreRefused(t *testing.T) {
-	opts := emulator.Sandbox()
-	em := emulator.New(opts)
-	srv := httptest.NewServer(em)
-	defer srv.Close()
-	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: "wrong"})
+	shop := sandboxtest.New(t, emulator.Faults{})
+	em := shop.Emulator
+	c, err := api.NewClient(shop.URL, api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: "wrong"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,64 +2,35 @@ package worker
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pcsync/pcsync/internal/clocktest"
 )
 
-// fakeClock is a clock whose sleeps move time forward at once.
-type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	total time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.total += d
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *fakeClock) slept() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.total
-}
-
 // fakePacer is an unlimited pacer on clk (a fresh one when nil).
-func fakePacer(clk *fakeClock) *Pacer {
+func fakePacer(clk *clocktest.Clock) *Pacer {
 	if clk == nil {
-		clk = &fakeClock{now: time.Unix(0, 0)}
+		clk = clocktest.New(time.Unix(0, 0))
 	}
 	p := NewPacer(0, 1)
-	p.now, p.sleep = clk.Now, clk.sleep
+	p.now, p.sleep = clk.Now, clk.Sleep
 	return p
 }
 
 func TestPacerPause(t *testing.T) {
-	clk := &fakeClock{now: time.Unix(100, 0)}
+	clk := clocktest.New(time.Unix(100, 0))
 	p := fakePacer(clk)
 	p.PauseFor(3 * time.Second)
 	p.PauseFor(time.Second) // a shorter pause does not shorten the first
 	if err := p.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := clk.slept(); got != 3*time.Second {
+	if got := clk.Slept(); got != 3*time.Second {
 		t.Errorf("Wait slept %v, want 3s", got)
 	}
-	if err := p.Wait(context.Background()); err != nil || clk.slept() != 3*time.Second {
-		t.Errorf("second Wait: %v, slept %v", err, clk.slept())
+	if err := p.Wait(context.Background()); err != nil || clk.Slept() != 3*time.Second {
+		t.Errorf("second Wait: %v, slept %v", err, clk.Slept())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/clocktest"
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/sandboxtest"
@@ -195,9 +196,9 @@ func TestDoTimeout(t *testing.T) {
 
 func TestRetryAfterPausesThePool(t *testing.T) {
 	_, c := setup(t, emulator.Faults{Rate429: 1, RetryAfter: "2"})
-	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New(time.Unix(1_700_000_000, 0))
 	pacer := fakePacer(clk)
-	p := New(c, Options{Workers: 1, Retries: 1, Sleep: clk.sleep, Pacer: pacer, Jitter: func(int64) int64 { return 0 }})
+	p := New(c, Options{Workers: 1, Retries: 1, Sleep: clk.Sleep, Pacer: pacer, Jitter: func(int64) int64 { return 0 }})
 	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/add", SegmentID: "1"})
 	r := p.Do(context.Background(), &tk)
 	if r.Status != job.StatusFailed || r.HTTPStatus != 429 || r.Attempts != 2 {
@@ -205,7 +206,7 @@ func TestRetryAfterPausesThePool(t *testing.T) {
 	}
 	// The worker waited the 2s Retry-After, and the pacer holds every other
 	// worker back until then too.
-	if got := clk.slept(); got != 2*time.Second {
+	if got := clk.Slept(); got != 2*time.Second {
 		t.Errorf("slept %v, want 2s", got)
 	}
 	pacer.mu.Lock()
@@ -270,10 +271,10 @@ func TestRunStopsWhenResultsCannotBeWritten(t *testing.T) {
 // of them leaked, stop the pool.
 func TestRunPacedAccountsEverySend(t *testing.T) {
 	em, c := setup(t, emulator.Faults{RateDropBefore: 0.2, RateDropAfter: 0.1, Rate5xx: 0.1})
-	clk := &fakeClock{now: time.Unix(0, 0)}
+	clk := clocktest.New(time.Unix(0, 0))
 	const rate = 50
-	pacer := NewPacer(rate, 1).WithClock(clk.Now, clk.sleep)
-	p := New(c, Options{Workers: 8, Retries: 30, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
+	pacer := NewPacer(rate, 1).WithClock(clk.Now, clk.Sleep)
+	p := New(c, Options{Workers: 8, Retries: 30, Pacer: pacer, Sleep: clk.Sleep, Jitter: func(int64) int64 { return 0 }})
 	const n = 200
 	tasks := make(chan job.Task, n)
 	for i := range n {
@@ -326,9 +327,9 @@ func TestRunPacedAccountsUnsentRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &fakeClock{now: time.Unix(0, 0)}
-	pacer := NewPacer(2, 1).WithClock(clk.Now, clk.sleep) // a window of 3: fewer than the workers
-	p := New(c, Options{Workers: 4, Retries: 2, Pacer: pacer, Sleep: clk.sleep, Jitter: func(int64) int64 { return 0 }})
+	clk := clocktest.New(time.Unix(0, 0))
+	pacer := NewPacer(2, 1).WithClock(clk.Now, clk.Sleep) // a window of 3: fewer than the workers
+	p := New(c, Options{Workers: 4, Retries: 2, Pacer: pacer, Sleep: clk.Sleep, Jitter: func(int64) int64 { return 0 }})
 	const n = 10
 	tasks := make(chan job.Task, n)
 	for i := range n {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/pcsync/pcsync/internal/clocktest"
 )
 
 func TestWindowAdmit(t *testing.T) {
@@ -199,13 +201,13 @@ func busiest(at []time.Time, span time.Duration) int {
 // TestPacerKeepsSchedule: a wait that oversleeps delays that attempt only,
 // not the ones after it (the bucket's next slot is n/rate from the start).
 func TestPacerKeepsSchedule(t *testing.T) {
-	clk := &fakeClock{now: time.Unix(0, 0)}
+	clk := clocktest.New(time.Unix(0, 0))
 	late := 40 * time.Millisecond
 	p := NewPacer(10, 1).WithClock(clk.Now, func(ctx context.Context, d time.Duration) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		return clk.sleep(ctx, d+late) // every wake-up 40ms late
+		return clk.Sleep(ctx, d+late) // every wake-up 40ms late
 	})
 	for range 101 {
 		if err := p.Wait(context.Background()); err != nil {
@@ -221,8 +223,8 @@ func TestPacerKeepsSchedule(t *testing.T) {
 }
 
 func TestPacerWindowWaitStopsOnCancel(t *testing.T) {
-	clk := &fakeClock{now: time.Unix(0, 0)}
-	p := NewPacer(1, 1).WithClock(clk.Now, clk.sleep)
+	clk := clocktest.New(time.Unix(0, 0))
+	p := NewPacer(1, 1).WithClock(clk.Now, clk.Sleep)
 	ctx, cancel := context.WithCancel(context.Background())
 	for range 2 {
 		if err := p.Wait(ctx); err != nil {
