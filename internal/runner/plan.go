@@ -7,6 +7,7 @@ import (
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/shard"
 )
 
 // Plan is what a run would do, found by validating every row and sending
@@ -15,13 +16,16 @@ type Plan struct {
 	Rows        int
 	ByAction    [job.NumActions]int // rows to send per action
 	Invalid     int
-	Duplicates  int       // exact duplicates, with --dedupe
-	Unchanged   int       // applied with the same parameters by an earlier run, with --state
-	Samples     []Invalid // the first invalid rows
-	HardBounced int       // hard_bounced events: they delete contacts
-	Examples    [job.NumActions]*job.Job
-	State       *StatePlan  // with --state
-	Mirror      *MirrorPlan // with --mirror
+	Duplicates  int                      // exact duplicates, with --dedupe
+	Unchanged   int                      // applied with the same parameters by an earlier run, with --state
+	Samples     []Invalid                // the first invalid rows
+	HardBounced int                      // hard_bounced events: they delete contacts
+	Examples    [job.NumActions]*job.Job // the first valid row's job of each action
+	Requests    [job.NumActions]string   // the request each example sends, described (api.Describe), with Session.Plan
+	State       *StatePlan               // with --state
+	Mirror      *MirrorPlan              // with --mirror
+	Shard       shard.Spec               // the shard planned
+	Dedupe      bool                     // with --dedupe
 }
 
 // StatePlan is what a dry run found of the state (--state).

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
@@ -132,8 +133,9 @@ const dryRunSamples = 10
 // Plan validates every row this run reads and returns what a run would
 // do; it sends nothing and writes nothing. With --state it reads the
 // state (shopID is the shop a run would write to, "" for unknown) and
-// never writes it.
-func (s *Session) Plan(ctx context.Context, shopID string) (*Plan, error) {
+// never writes it. examples, when not nil, builds the plan's example
+// requests (it never sends).
+func (s *Session) Plan(ctx context.Context, shopID string, examples *api.Client) (*Plan, error) {
 	inc, err := openIncremental(ctx, &s.opt, s.in.Name(), s.src.Header(), shopID, true)
 	if err != nil {
 		return nil, err
@@ -146,9 +148,15 @@ func (s *Session) Plan(ctx context.Context, shopID string) (*Plan, error) {
 		}
 		return nil, Usagef("%w", err)
 	}
+	p.Shard, p.Dedupe = s.opt.Shard, s.opt.Dedupe
 	if inc != nil {
 		p.State = &StatePlan{Path: s.opt.State, Exists: inc.store.Exists()}
 		p.Mirror = inc.mirrorPlan(s.opt.MaxRemovals)
+	}
+	if examples != nil {
+		if err := p.buildExamples(ctx, examples); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -123,7 +123,7 @@ func TestOpenCountsTheShardsRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.Plan(context.Background(), "")
+		p, err := s.Plan(context.Background(), "", nil)
 		s.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -147,7 +147,7 @@ func TestPlanCountsAndExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p, err := s.Plan(context.Background(), "")
+	p, err := s.Plan(context.Background(), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,5 +260,41 @@ func TestExecuteRefusesOutputsThatClobber(t *testing.T) {
 				t.Errorf("%d requests sent before the refusal", n)
 			}
 		})
+	}
+}
+
+func TestPlanTextShowsTheRequestsARunSends(t *testing.T) {
+	t.Parallel()
+	s, err := Open(context.Background(), Options{Input: writeInput(t, input(10))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const secret = "plan-secret-0123456789"
+	c, err := api.NewClient("https://api.example.invalid", api.Credentials{ShopID: "shop-1", ShopSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Plan(context.Background(), "", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := p.WriteText(&b, 5); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"pcsync: dry run: 10 rows, nothing sent",
+		"  segments/add                    4", "  segments/get                    4", "  invalid                         2",
+		"at 5/s the 8 requests take at least 1.6s",
+		"POST https://api.example.invalid/segments/add", "GET https://api.example.invalid/segments/get?",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, secret) {
+		t.Errorf("the plan shows the secret:\n%s", out)
 	}
 }

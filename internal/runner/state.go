@@ -144,7 +144,8 @@ type MirrorPlan struct {
 	Members  int     // the segment's contacts as the state knows them
 	Removals int     // those added by a mirrored run that the file lacks
 	Share    float64 // Removals of Members
-	Refused  bool    // more than --max-removals: the run would be refused
+	Max      float64 // --max-removals
+	Refused  bool    // more than Max: the run would be refused
 }
 
 // mirrorPlan returns what inc's mirror removes, or nil without one.
@@ -153,7 +154,7 @@ func (inc *incremental) mirrorPlan(max float64) *MirrorPlan {
 		return nil
 	}
 	m := inc.mirror
-	return &MirrorPlan{Segment: m.segment, Members: m.members, Removals: m.removals, Share: m.share(), Refused: m.refused(max)}
+	return &MirrorPlan{Segment: m.segment, Members: m.members, Removals: m.removals, Share: m.share(), Max: max, Refused: m.refused(max)}
 }
 
 // Percent renders a share as a percentage: 0.1 as "10%".

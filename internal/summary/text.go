@@ -24,7 +24,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	if s.Elapsed > 0 {
 		fmt.Fprintf(b, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n",
-			s.Total(), roundDuration(s.Elapsed), s.RowsPerSecond(), s.Requests())
+			s.Total(), RoundDuration(s.Elapsed), s.RowsPerSecond(), s.Requests())
 	} else {
 		fmt.Fprintf(b, "pcsync: %d rows, %d requests\n", s.Total(), s.Requests())
 	}
@@ -82,9 +82,9 @@ func (s *Summary) columns() []job.Status {
 // columnWidth is the width of a status's column: its name, at least 8.
 func columnWidth(st job.Status) int { return max(8, len(st.String())) }
 
-// roundDuration rounds d for people: to the second from a minute up, to
+// RoundDuration rounds d for people: to the second from a minute up, to
 // the millisecond below.
-func roundDuration(d time.Duration) time.Duration {
+func RoundDuration(d time.Duration) time.Duration {
 	if d >= time.Minute {
 		return d.Round(time.Second)
 	}

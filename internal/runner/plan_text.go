@@ -1,0 +1,128 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/summary"
+	"github.com/pcsync/pcsync/internal/worker"
+)
+
+// buildExamples builds, without sending them, the request each action of
+// p sends for its first valid row, through the builder a run sends with.
+func (p *Plan) buildExamples(ctx context.Context, c *api.Client) error {
+	for i, j := range p.Examples {
+		if j == nil {
+			continue
+		}
+		req, err := c.NewCallRequest(ctx, j.Call())
+		if err != nil {
+			return fmt.Errorf("building the example %s request: %w", job.Actions[i], err)
+		}
+		p.Requests[i] = api.Describe(req)
+	}
+	return nil
+}
+
+// Valid returns how many rows the plan would send.
+func (p *Plan) Valid() int {
+	n := 0
+	for _, c := range p.ByAction {
+		n += c
+	}
+	return n
+}
+
+// Refused reports whether the run would be refused (the mirror's guard).
+func (p *Plan) Refused() bool { return p.Mirror != nil && p.Mirror.Refused }
+
+// WriteText prints the plan for people: the rows by action, the invalid
+// ones (the first few with their errors), what --dedupe, --state and
+// --mirror change, how long the requests take at least at rate (requests
+// per second; 0 for none), and the example requests, the secret redacted.
+func (p *Plan) WriteText(out io.Writer, rate float64) error {
+	w := bufio.NewWriter(out)
+	if p.Shard.On() {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows (shard %s), nothing sent\n", p.Rows, p.Shard)
+	} else {
+		fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+	}
+	for i, act := range job.Actions {
+		if p.ByAction[i] > 0 {
+			fmt.Fprintf(w, "  %-24s %8d\n", act, p.ByAction[i])
+		}
+	}
+	fmt.Fprintf(w, "  %-24s %8d\n", "invalid", p.Invalid)
+	if p.Dedupe {
+		fmt.Fprintf(w, "  %-24s %8d\n", "duplicate (not sent)", p.Duplicates)
+	}
+	if p.State != nil {
+		fmt.Fprintf(w, "  %-24s %8d\n", "unchanged (not sent)", p.Unchanged)
+	}
+	p.writeState(w)
+	if p.HardBounced > 0 {
+		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
+	}
+	for _, s := range p.Samples {
+		fmt.Fprintf(w, "  row %d (line %d): %s\n", s.Row, s.Line, s.Error)
+	}
+	if p.Invalid > len(p.Samples) {
+		fmt.Fprintf(w, "  ... and %d more invalid rows\n", p.Invalid-len(p.Samples))
+	}
+	if valid := p.Valid(); rate > 0 && valid > 0 {
+		d := time.Duration(float64(valid) / rate * float64(time.Second))
+		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", worker.FormatRate(rate), valid, summary.RoundDuration(d))
+		if p.Shard.N > 1 {
+			fmt.Fprintf(w, "  the shop's API sees the %d shards' rates added up: give each run --rate R/%d\n", p.Shard.N, p.Shard.N)
+		}
+	}
+	first := true
+	for i, desc := range p.Requests {
+		if desc == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "example requests, one per action (its first valid row; shop_secret redacted):")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s:\n", job.Actions[i])
+		for _, line := range strings.Split(desc, "\n") {
+			if line == "" {
+				fmt.Fprintln(w)
+				continue
+			}
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+	return w.Flush()
+}
+
+// writeState adds what the state changes: the rows that would be sent and
+// those unchanged, and with --mirror the removals and the guard's verdict.
+func (p *Plan) writeState(w io.Writer) {
+	if p.State == nil {
+		return
+	}
+	if send := p.Valid(); !p.State.Exists {
+		fmt.Fprintf(w, "state %s: does not exist yet (the first run creates it): %d rows would be sent, none is unchanged\n", p.State.Path, send)
+	} else {
+		fmt.Fprintf(w, "state %s: %d rows would be sent, %d are unchanged since an earlier run (not sent)\n", p.State.Path, send, p.Unchanged)
+	}
+	m := p.Mirror
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(w, "mirror of segment %s: the state holds %d of its contacts; %d would be removed (%s)\n",
+		m.Segment, m.Members, m.Removals, Percent(m.Share))
+	if m.Refused {
+		fmt.Fprintf(w, "  the run would be refused: more than --max-removals %s\n", Percent(m.Max))
+		return
+	}
+	fmt.Fprintf(w, "  within --max-removals %s\n", Percent(m.Max))
+}
