@@ -83,13 +83,13 @@ func commandLineError(err error, args []string) string {
 
 // rootCmd is pcsync and its commands, writing on the app's streams.
 func (a *app) rootCmd() *cobra.Command {
-	root := &cobra.Command{Use: "pcsync", Version: version, SilenceErrors: true, SilenceUsage: true}
+	root := &cobra.Command{Use: "pcsync", Version: buildVersion(), SilenceErrors: true, SilenceUsage: true}
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("pcsync {{.Version}}\n")
+	root.SetVersionTemplate("pcsync {{.Version}}")
 	run, _ := a.newRunCmd()
 	root.AddCommand(run, a.newReportCmd(), a.newSandboxCmd(), &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
-		Run: func(c *cobra.Command, _ []string) { fmt.Fprintln(c.OutOrStdout(), "pcsync", version) }})
+		Run: func(c *cobra.Command, _ []string) { fmt.Fprint(c.OutOrStdout(), "pcsync ", c.Root().Version) }})
 	root.InitDefaultCompletionCmd() // completion bash|zsh|fish|powershell
 	if c, _, err := root.Find([]string{"completion"}); err == nil {
 		c.RunE = func(*cobra.Command, []string) error {
@@ -99,9 +99,6 @@ func (a *app) rootCmd() *cobra.Command {
 	setHelp(root, run)
 	return root
 }
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // envAnnotation is the flag annotation naming its environment variable.
 const envAnnotation = "pcsync_env"
