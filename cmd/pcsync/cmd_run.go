@@ -21,7 +21,8 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
-		Out: o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
+		MaxFailed: runner.MaxFailed(o.MaxFailed),
+		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
 		Observer: ob, Reserve: proc.ReserveMemory,
 	})
 	if err != nil {

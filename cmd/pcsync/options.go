@@ -34,6 +34,7 @@ type runOptions struct {
 	State       string    // --state: the incremental runs' state file (incremental.go)
 	Mirror      bool      // --mirror: the file is the segment's full membership (mirror.go)
 	MaxRemovals shareFlag // --mirror's guard
+	MaxFailed   maxFailedFlag
 
 	// Progress and stderr lines (progress.go, logformat.go).
 	LogFormat     logFormat
@@ -101,6 +102,7 @@ command line wins.
 	fs.StringVar(&o.State, "state", "", "keep in `PATH` (a database file) what each writing row applied, and send only the rows that changed since: the others are recorded unchanged")
 	fs.BoolVar(&o.Mirror, "mirror", false, "with --state, --action segments/add and --segment-id ID: the file is the segment's full membership; contacts an earlier mirrored run added that the file lacks are removed")
 	fs.Var(&o.MaxRemovals, "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%")
+	fs.Var(&o.MaxFailed, "max-failed", "end with exit 3 when more than `LIMIT` of the run's rows end failed or invalid, stopping as soon as that is certain: a number of rows (0: any) or a percentage, like 2% (default: no limit)")
 	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json")
 	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal")
 	return a.withEnv(c, map[string]string{"shop-id": envShopID, "api-url": envAPIURL}), o

@@ -33,8 +33,8 @@ type Outcome struct {
 	NotInFailed int64 // rows not done that the failed-rows file leaves out (--mirror's removals)
 	// Err is why the run stopped before its end, nil when it did not:
 	// the context's error, a refusal of the credentials (a *UsageError),
-	// the API down for --give-up-after, a broken input record or a
-	// failure to write results. The rows not sent are marked skipped.
+	// the API down for --give-up-after, --max-failed crossed
+	// (ErrMaxFailed), a broken input record or a failure to write results. The rows not sent are marked skipped.
 	Err error
 }
 
@@ -46,6 +46,8 @@ func (o *Outcome) Stopped(interrupted bool) string {
 		return summary.StoppedRefused
 	case errors.Is(o.Err, worker.ErrGaveUp):
 		return summary.StoppedGaveUp
+	case errors.Is(o.Err, ErrMaxFailed):
+		return summary.StoppedMaxFailed
 	case o.Err != nil && !interrupted:
 		return summary.StoppedError
 	}
@@ -112,6 +114,10 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if earlier != nil {
 		cfg.Skip, oc.AlreadyDone = earlier.Done, earlier.Count()
 		total -= oc.AlreadyDone
+	}
+	if o.MaxFailed.On {
+		limit := o.MaxFailed.Limit(total)
+		cfg.Halt, sum.MaxFailed = o.MaxFailed.halt(limit), &limit
 	}
 	if s.opt.Observer != nil {
 		s.opt.Observer.Started(sum, total)
