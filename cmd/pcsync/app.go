@@ -24,10 +24,11 @@ type app struct {
 	stdin            io.Reader
 	stdout, stderr   io.Writer
 	getenv           func(string) string
-	logFormat        logFormat     // --log-format of the run, for stderr
-	progress         progressSeams // tests drive progress through these
-	status           int           // exit status of the command's work, once it ran
-	stateLockTimeout time.Duration // how long a run waits for another run's lock on --state (0: 1s)
+	logFormat        logFormat        // --log-format of the run, for stderr
+	progress         progressSeams    // tests drive progress through these
+	status           int              // exit status of the command's work, once it ran
+	stateLockTimeout time.Duration    // how long a run waits for another run's lock on --state (0: 1s)
+	now              func() time.Time // the clock of --metrics-file's times (nil: time.Now)
 }
 
 // run is the whole command: main only wires signals around it.

@@ -16,15 +16,24 @@ import (
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
 	ob := &observer{a: a, o: o}
-	sess, err := runner.Open(ctx, runner.Options{
+	opt := runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter),
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
-		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
+		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile,
 		Observer: ob, Reserve: proc.ReserveMemory,
-	})
+	}
+	var out *runner.Outcome
+	if o.MetricsFile != "" && !o.DryRun {
+		if err := runner.CheckMetricsFile(opt); err != nil {
+			return 0, err
+		}
+		start := a.clock()
+		defer func() { a.writeMetrics(ctx, o.MetricsFile, start, out, code, err) }()
+	}
+	sess, err := runner.Open(ctx, opt)
 	if err != nil {
 		return 0, err
 	}
@@ -43,7 +52,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries,
 		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,
 	})
-	out, err := sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
+	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
 		return 0, err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/pcsync/pcsync/internal/metrics"
 	"github.com/pcsync/pcsync/internal/runner"
 )
 
@@ -33,4 +35,29 @@ func (a *app) writeSummaryJSON(ctx context.Context, path string, out *runner.Out
 	if werr := sum.WriteJSONFile(path); werr != nil {
 		fmt.Fprintf(a.stderr, "pcsync: cannot write the summary to --summary-json %s: %v\n", path, werr)
 	}
+}
+
+// writeMetrics writes --metrics-file at the end of a run that started at
+// start: its rows when it got as far as sending (out), and its exit status
+// (code, or the one err maps to). A failure is reported on stderr; the
+// exit status stays the run's.
+func (a *app) writeMetrics(ctx context.Context, path string, start time.Time, out *runner.Outcome, code int, err error) {
+	if err != nil {
+		code = exitCode(ctx, err, false)
+	}
+	r := metrics.Run{ExitCode: code, Started: start, Ended: a.clock()}
+	if out != nil {
+		r.Summary = out.Summary
+	}
+	if werr := metrics.Write(path, r); werr != nil {
+		fmt.Fprintf(a.stderr, "pcsync: cannot write the metrics to --metrics-file %s: %v\n", path, werr)
+	}
+}
+
+// clock is the app's time: now when set (tests), else the system's.
+func (a *app) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
 }

@@ -189,3 +189,30 @@ func checkSummaryJSON(path, input string, out *outputs) error {
 	}
 	return nil
 }
+
+// CheckMetricsFile refuses a --metrics-file path (opt.MetricsFile) that
+// could not be written at the end of the run or that names another file of
+// the run. The command checks it before anything else, so that even a run
+// refused later can write its metrics.
+func CheckMetricsFile(opt Options) error {
+	out := resolveOutputs(opt.Input, opt.Out, opt.Failed)
+	return checkEndFile("--metrics-file", opt.MetricsFile, opt.Input, out, opt.SummaryJSON, opt.State)
+}
+
+// checkEndFile refuses, before anything is sent, the path of a file
+// written at the end of the run (flag's) that could not be written then or
+// that names another file of the run.
+func checkEndFile(flag, path, input string, out *outputs, others ...string) error {
+	if path == "" {
+		return nil
+	}
+	for _, p := range append([]string{input, out.resultsPath, out.failedPath}, others...) {
+		if p != "-" && p != "" && SamePath(path, p) {
+			return Usagef("%s %s is also the input or another output of the run: choose another path", flag, path)
+		}
+	}
+	if err := summary.CheckJSONPath(path); err != nil {
+		return Usagef("%s: cannot write %s: %w", flag, path, err)
+	}
+	return nil
+}

@@ -32,6 +32,7 @@ type Options struct {
 	Out, Failed string // the results and failed-rows files; "" puts them beside the input; Out "-" is Stdout
 	Stdout      io.Writer
 	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
+	MetricsFile string // --metrics-file, for CheckMetricsFile ("": none)
 
 	// Observer hears what the run has to say, and when rows start and
 	// stop being sent; nil hears nothing.
