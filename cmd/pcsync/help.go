@@ -13,7 +13,8 @@ const commandsText = `pcsync syncs a CSV of contacts into PersonaClick, one API 
 Usage:
   pcsync run [flags] INPUT.csv        sync INPUT ('-' for standard input)
   pcsync report [flags] RESULTS.csv   summarise the results file of a run
-  pcsync sandbox [--addr HOST:PORT]   serve the local emulator of the API
+  pcsync sandbox [--log] [flags]      serve the local emulator of the API
+                                      (--log: a line per request)
   pcsync completion SHELL             print a completion script for bash, zsh,
                                       fish or powershell
   pcsync version                      print the version
