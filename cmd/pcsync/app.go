@@ -51,10 +51,10 @@ func (a *app) main(ctx context.Context, args []string) int {
 	defer proc.StartProfiles(a.getenv, a.stderr)()
 	root := a.rootCmd()
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	if c, err := root.ExecuteContextC(ctx); err != nil {
 		var ue *runner.UsageError
 		if !errors.As(err, &ue) {
-			err = usagef("%s", commandLineError(err, args))
+			err = usagef("%s", commandLineError(err, args, c.Flags()))
 		}
 		return a.fail(ctx, err)
 	}
@@ -62,14 +62,25 @@ func (a *app) main(ctx context.Context, args []string) int {
 }
 
 // commandLineError words what cobra or pflag refused in args: an unknown
-// command with the commands there are, a flag with a pointer to --help.
-func commandLineError(err error, args []string) string {
+// command with the commands there are, a flag with a pointer to --help
+// (and the nearest flag of fs, the command's, when one is near), a value
+// with what the flag wants.
+func commandLineError(err error, args []string, fs *pflag.FlagSet) string {
 	msg := strings.TrimSpace(err.Error())
 	if strings.HasPrefix(msg, "unknown command") {
 		return msg + "\n\n" + usageText
 	}
-	// Go's flag package took -rate for --rate; to pflag it is shorthands.
+	var ie *pflag.InvalidValueError
+	if errors.As(err, &ie) {
+		return fmt.Sprintf("--%s %q: %s (see --help)", ie.GetFlag().Name, ie.GetValue(), wanted(ie.GetFlag(), ie.Unwrap()))
+	}
 	var ne *pflag.NotExistError
+	if errors.As(err, &ne) && ne.GetSpecifiedName() != "" {
+		if near := nearestFlag(ne.GetSpecifiedName(), fs); near != "" {
+			msg += ": did you mean --" + near + "?"
+		}
+	}
+	// Go's flag package took -rate for --rate; to pflag it is shorthands.
 	if errors.As(err, &ne) && ne.GetSpecifiedShortnames() != "" {
 		for _, arg := range args {
 			if !strings.HasPrefix(arg, "--") && strings.HasSuffix(arg, ne.GetSpecifiedShortnames()) {
@@ -137,7 +148,7 @@ func (a *app) applyEnv(fs *pflag.FlagSet) (err error) {
 		key := envOf(f)
 		if v := a.getenv(key); key != "" && v != "" && !f.Changed && err == nil {
 			if serr := f.Value.Set(v); serr != nil {
-				err = usagef("%s=%q: %w", key, v, serr)
+				err = usagef("%s=%q: %s", key, v, wanted(f, serr))
 			}
 		}
 	})

@@ -65,7 +65,11 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		summaryTo = a.stderr
 	}
 	if out.Resumed {
-		fmt.Fprintf(summaryTo, "pcsync: resumed: %d rows were already ok and were not sent again\n", out.AlreadyDone)
+		were := "were"
+		if out.AlreadyDone == 1 {
+			were = "was"
+		}
+		fmt.Fprintf(summaryTo, "pcsync: resumed: %s %s already ok and not sent again\n", summary.Plural(out.AlreadyDone, "row"), were)
 	}
 	printSummary(summaryTo, out)
 	switch {

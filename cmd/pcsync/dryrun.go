@@ -12,6 +12,7 @@ import (
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // dryRun validates every row (with --shard, every row of the shard) and
@@ -33,9 +34,9 @@ func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (
 	}
 	w := a.stdout
 	if o.Shard.N > 0 {
-		fmt.Fprintf(w, "pcsync: dry run: %d rows (shard %s), nothing sent\n", p.Rows, o.Shard.String())
+		fmt.Fprintf(w, "pcsync: dry run: %s (shard %s), nothing sent\n", summary.Plural(p.Rows, "row"), o.Shard.String())
 	} else {
-		fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+		fmt.Fprintf(w, "pcsync: dry run: %s, nothing sent\n", summary.Plural(p.Rows, "row"))
 	}
 	valid := 0
 	for i, act := range job.Actions {
@@ -53,17 +54,21 @@ func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (
 	}
 	refused := printStatePlan(w, p, valid, float64(o.MaxRemovals))
 	if p.HardBounced > 0 {
-		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
+		fmt.Fprintf(w, "warning: %s: each permanently deletes the contact\n", summary.Plural(p.HardBounced, "hard_bounced event"))
 	}
 	for _, s := range p.Samples {
 		fmt.Fprintf(w, "  row %d (line %d): %s\n", s.Row, s.Line, s.Error)
 	}
-	if p.Invalid > len(p.Samples) {
-		fmt.Fprintf(w, "  ... and %d more invalid rows\n", p.Invalid-len(p.Samples))
+	if more := p.Invalid - len(p.Samples); more > 0 {
+		fmt.Fprintf(w, "  ... and %s\n", summary.Plural(more, "more invalid row"))
 	}
 	if o.Rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / float64(o.Rate) * float64(time.Second))
-		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", o.Rate.String(), valid, roundDuration(d))
+		take := "take"
+		if valid == 1 {
+			take = "takes"
+		}
+		fmt.Fprintf(w, "at %s the %s %s at least %s\n", o.Rate.String(), summary.Plural(valid, "request"), take, roundDuration(d))
 		if o.Shard.N > 1 {
 			fmt.Fprintf(w, "  the shop's API sees the %d shards' rates added up: give each run --rate R/%d\n", o.Shard.N, o.Shard.N)
 		}

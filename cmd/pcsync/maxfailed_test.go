@@ -49,12 +49,12 @@ func TestMaxFailed(t *testing.T) {
 		{"under a count", "5", segmentFile(50, func(i int) bool { return i%10 == 0 }, none), exitRowsFailed, 5, "", 45, 0, ""},
 		{"at a count is not past it", "5", segmentFile(50, func(i int) bool { return i <= 5 }, none), exitRowsFailed, 5, "", 45, 0, ""},
 		{"past a count stops at once", "5", segmentFile(100, func(i int) bool { return i <= 30 }, none), exitMaxFailed, 5, "max_failed", 0, 70,
-			"too many rows failed or invalid: 6 rows, over --max-failed 5 (5 of this run's rows)"},
+			"too many rows failed or invalid: 6 rows, over --max-failed 5 (5 rows); stopped: the rows not sent are marked skipped"},
 		{"a percentage at its limit", "10%", segmentFile(100, func(i int) bool { return i%10 == 0 }, none), exitRowsFailed, 10, "", 90, 0, ""},
 		{"a percentage past it", "10%", segmentFile(100, func(i int) bool { return i%10 == 0 || i == 99 }, none), exitMaxFailed, 10, "max_failed", -1, -1,
-			"over --max-failed 10% (10 of this run's rows)"},
+			"11 rows, over --max-failed 10% (10 rows)"},
 		{"0: one failed row is too many", "0", segmentFile(40, none, func(i int) bool { return i == 20 }), exitMaxFailed, 0, "max_failed", -1, -1,
-			"1 rows, over --max-failed 0"},
+			": 1 row, over --max-failed 0 (0 rows)"},
 		{"every row ok", "0", segmentFile(20, none, none), exitOK, 0, "", 20, 0, ""},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/metrics"
 	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // printSummary prints what the run did: the summary's table and top errors,
@@ -17,7 +18,7 @@ func printSummary(w io.Writer, out *runner.Outcome) {
 	if out.ResultsPath != "-" {
 		fmt.Fprintf(w, "results: %s\n", out.ResultsPath)
 	}
-	fmt.Fprintf(w, "failed:  %s (%d rows)\n", out.FailedPath, out.Failed())
+	fmt.Fprintf(w, "failed:  %s (%s)\n", out.FailedPath, summary.Plural(out.Failed(), "row"))
 }
 
 // writeSummaryJSON writes the run's summary to path, with the exit status

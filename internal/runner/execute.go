@@ -152,6 +152,8 @@ func (s *Session) stopError(ctx context.Context, err error) error {
 		return Usagef("%w; stopped before sending the rest (marked skipped)", err)
 	case errors.Is(err, worker.ErrGaveUp):
 		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
+	case errors.Is(err, ErrMaxFailed):
+		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
 	case errors.As(err, &ce):
 		return fmt.Errorf("%s: %w (the rows before it were processed; see the results)", s.in.display(), err)
 	}

@@ -42,7 +42,7 @@ func notDone(sum *summary.Summary) int64 {
 func (m MaxFailed) halt(limit int64) func(*summary.Summary) error {
 	return func(sum *summary.Summary) error {
 		if n := notDone(sum); n > limit {
-			return fmt.Errorf("%w: %d rows, over --max-failed %s (%d of this run's rows); stopped: the rows not sent are marked skipped", ErrMaxFailed, n, m.Text, limit)
+			return fmt.Errorf("%w: %s, over --max-failed %s (%s)", ErrMaxFailed, summary.Plural(n, "row"), m.Text, summary.Plural(limit, "row"))
 		}
 		return nil
 	}

@@ -314,7 +314,7 @@ func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
 	s.Add(result(job.SubscriptionsManage, job.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
 	var b bytes.Buffer
 	s.WriteText(&b)
-	want := `pcsync: 3 rows, 1 requests
+	want := `pcsync: 3 rows, 1 request
   action                         ok   failed  invalid  skipped duplicate unchanged
   segments/add                    1        0        0        0         0         1
   subscriptions/manage            0        0        0        0         0         1

@@ -23,10 +23,10 @@ import (
 func (s *Summary) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	if s.Elapsed > 0 {
-		fmt.Fprintf(b, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n",
-			s.Total(), roundDuration(s.Elapsed), s.RowsPerSecond(), s.Requests())
+		fmt.Fprintf(b, "pcsync: %s in %s (%.0f rows/s), %s\n",
+			Plural(s.Total(), "row"), roundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"))
 	} else {
-		fmt.Fprintf(b, "pcsync: %d rows, %d requests\n", s.Total(), s.Requests())
+		fmt.Fprintf(b, "pcsync: %s, %s\n", Plural(s.Total(), "row"), Plural(s.Requests(), "request"))
 	}
 	cols := s.columns()
 	fmt.Fprintf(b, "  %-24s", "action")
@@ -89,4 +89,13 @@ func roundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// Plural counts n of noun, the noun pluralised when n is not 1: "1 row",
+// "0 rows", "15 rows". Every noun pcsync counts takes an s.
+func Plural[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }
