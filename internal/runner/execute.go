@@ -97,6 +97,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		return nil, err
 	}
 	defer out.close()
+	if out.kept != "" {
+		s.notef(slog.LevelInfo, "the earlier results %s are kept as %s (the %d newest are kept)", out.resultsPath, out.kept, KeepResults)
+	}
 	w, err := results.NewWriter(out.results, out.failed, h,
 		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // Outputs are the files a run writes: the results and failed-rows files.
 type outputs struct {
 	resultsPath, failedPath string
+	kept                    string // where an earlier run's results were moved, if anywhere (keep.go)
 	results, failed         io.Writer
 	files                   []*os.File
 }
@@ -51,8 +52,9 @@ func (out *outputs) check(input string) error {
 }
 
 // open creates (or truncates) both files; with appendResults (a resumed
-// run) the results file is added to instead. Results go to stdout when
-// their path is "-".
+// run) the results file is added to instead. An earlier run's results file
+// is never truncated: it is kept under another name first (keep.go).
+// Results go to stdout when their path is "-".
 func (out *outputs) open(appendResults bool, stdout io.Writer) error {
 	if out.resultsPath == "-" {
 		out.results = stdout
@@ -60,6 +62,12 @@ func (out *outputs) open(appendResults bool, stdout io.Writer) error {
 		flag := os.O_TRUNC
 		if appendResults {
 			flag = os.O_APPEND
+		} else {
+			kept, err := keepEarlier(out.resultsPath)
+			if err != nil {
+				return err
+			}
+			out.kept = kept
 		}
 		f, err := create(out.resultsPath, flag)
 		if err != nil {
