@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 )
@@ -29,6 +30,7 @@ type app struct {
 	status           int              // exit status of the command's work, once it ran
 	stateLockTimeout time.Duration    // how long a run waits for another run's lock on --state (0: 1s)
 	now              func() time.Time // the clock of --metrics-file's times (nil: time.Now)
+	notifyOptions    notify.Options   // --notify's bounds (zero: notify's defaults)
 }
 
 // run is the whole command: main only wires signals around it.

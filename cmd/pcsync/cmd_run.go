@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
@@ -24,6 +25,11 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
 		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile,
 		Observer: ob, Reserve: proc.ReserveMemory,
+	}
+	if o.Notify != "" {
+		if err := notify.Check(o.Notify); err != nil {
+			return 0, usagef("--notify: %v", err)
+		}
 	}
 	var out *runner.Outcome
 	if o.MetricsFile != "" && !o.DryRun {
@@ -59,6 +65,9 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, out, code, err) }()
+	}
+	if o.Notify != "" {
+		defer func() { a.notify(ctx, o, input, out, code, err) }()
 	}
 	summaryTo := a.stdout
 	if out.ResultsPath == "-" {

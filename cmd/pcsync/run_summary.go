@@ -26,13 +26,7 @@ func printSummary(w io.Writer, out *runner.Outcome) {
 // early, if it did. A failure is reported on stderr; the exit status stays
 // the run's.
 func (a *app) writeSummaryJSON(ctx context.Context, path string, out *runner.Outcome, code int, err error) {
-	if err != nil {
-		code = exitCode(ctx, err, false)
-	}
-	sum := out.Summary
-	sum.ExitCode = code
-	sum.Interrupted = ctx.Err() != nil
-	sum.Stopped = out.Stopped(sum.Interrupted)
+	sum := finalSummary(ctx, out, code, err)
 	if werr := sum.WriteJSONFile(path); werr != nil {
 		fmt.Fprintf(a.stderr, "pcsync: cannot write the summary to --summary-json %s: %v\n", path, werr)
 	}
