@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -392,6 +393,29 @@ func TestRemovalsNotDone(t *testing.T) {
 			}
 			if got := s.RemovalsNotDone(); got != tt.want {
 				t.Errorf("RemovalsNotDone = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTopErrorsNeverHideASixth: with six groups the sixth is shown rather
+// than "1 (other errors)"; with seven, two are other errors.
+func TestTopErrorsNeverHideASixth(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		groups, shown int
+		other         int64
+	}{{5, 5, 0}, {6, 6, 0}, {7, 5, 2}} {
+		t.Run(strconv.Itoa(tt.groups), func(t *testing.T) {
+			t.Parallel()
+			s := New(Options{})
+			for g := range tt.groups {
+				s.AddRow(job.SegmentsAdd.Index(), job.StatusFailed, 1, "error "+strconv.Itoa(g))
+			}
+			var b strings.Builder
+			s.WriteText(&b)
+			if n := len(s.TopErrors()); n != tt.shown || s.OtherErrors() != tt.other || strings.Contains(b.String(), "(other errors)") != (tt.other > 0) {
+				t.Errorf("%d shown, %d other:\n%s", n, s.OtherErrors(), b.String())
 			}
 		})
 	}
