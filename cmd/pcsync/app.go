@@ -31,6 +31,7 @@ type app struct {
 	stateLockTimeout time.Duration    // how long a run waits for another run's lock on --state (0: 1s)
 	now              func() time.Time // the clock of --metrics-file's times (nil: time.Now)
 	notifyOptions    notify.Options   // --notify's bounds (zero: notify's defaults)
+	args             []string         // the command line, for the command that finishes an interrupted run
 }
 
 // run is the whole command: main only wires signals around it.
@@ -51,6 +52,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer proc.StartProfiles(a.getenv, a.stderr)()
+	a.args = args
 	root := a.rootCmd()
 	root.SetArgs(args)
 	if c, err := root.ExecuteContextC(ctx); err != nil {

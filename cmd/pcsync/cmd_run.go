@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/notify"
@@ -83,7 +84,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	printSummary(summaryTo, out)
 	switch {
 	case ctx.Err() != nil:
-		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results")
+		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results%s", finishHint(a.args, o, input))
 		return exitInterrupted, nil
 	case out.Err != nil:
 		return 0, out.Err
@@ -126,4 +127,30 @@ func (a *app) noteShard(o *runOptions, sess *runner.Session) {
 	all, mine := sess.Rows()
 	fmt.Fprintf(w, "pcsync: shard %s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
 		o.Shard.String(), mine, all)
+}
+
+// finishHint is the command that finishes an interrupted run, as the
+// interrupt's message words it: the same command line, with --resume
+// unless it has it or --state (which sends only what is left by itself).
+// Standard input cannot be resumed: it says so.
+func finishHint(args []string, o *runOptions, input string) string {
+	if input == "-" {
+		return "; standard input cannot be resumed: save it to a file and run that with --resume"
+	}
+	cmd := []string{"pcsync"}
+	for i, arg := range args {
+		cmd = append(cmd, shellQuote(arg))
+		if i == 0 && !o.Resume && o.State == "" {
+			cmd = append(cmd, "--resume")
+		}
+	}
+	return "; to finish the job: " + strings.Join(cmd, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -288,7 +288,7 @@ func TestProgressBarOfAnInterruptedRun(t *testing.T) {
 			t.Errorf("last drawing %q lacks %q", final, want)
 		}
 	}
-	if after != "pcsync: interrupted: rows not yet sent are marked skipped in the results\n" {
+	if after != "pcsync: interrupted: rows not yet sent are marked skipped in the results; to finish the job: pcsync run --resume --rate 0 --workers 1 --timeout 10s "+in+"\n" {
 		t.Errorf("after the bar: %q", after)
 	}
 }

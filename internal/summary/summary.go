@@ -189,12 +189,13 @@ func (s *Summary) OtherErrors() int64 {
 	return n
 }
 
-// RowsPerSecond returns the effective rate, 0 when Elapsed is unknown.
+// RowsPerSecond returns the effective rate, 0 when Elapsed is unknown:
+// the rows dealt with, skipped ones (never sent) aside, per second.
 func (s *Summary) RowsPerSecond() float64 {
 	if s.Elapsed <= 0 {
 		return 0
 	}
-	return float64(s.Total()) / s.Elapsed.Seconds()
+	return float64(s.Total()-s.Status(job.StatusSkipped)) / s.Elapsed.Seconds()
 }
 
 // actionLabel names action index a.

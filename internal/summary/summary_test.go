@@ -306,6 +306,15 @@ top errors (rows):
 	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 rows in 3s (2 rows/s), 10 requests" {
 		t.Errorf("headline %q", first)
 	}
+	// Stopped early: the skipped rows are neither dealt with nor in the rate.
+	for range 3 {
+		s.Add(result(job.SegmentsAdd, job.StatusSkipped, 0, "not sent: the run was stopped"))
+	}
+	b.Reset()
+	s.WriteText(&b)
+	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 of 9 rows dealt with in 3s (2 rows/s), 10 requests; 3 skipped (not sent)" {
+		t.Errorf("headline %q", first)
+	}
 }
 
 func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {

@@ -22,7 +22,11 @@ import (
 //	  total                          15        0        0        0         0
 func (s *Summary) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
-	if s.Elapsed > 0 {
+	if skipped := s.Status(job.StatusSkipped); s.Elapsed > 0 && skipped > 0 {
+		// Stopped early: the rate is the rows dealt with, over the time.
+		fmt.Fprintf(b, "pcsync: %d of %s dealt with in %s (%.0f rows/s), %s; %d skipped (not sent)\n",
+			s.Total()-skipped, Plural(s.Total(), "row"), roundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"), skipped)
+	} else if s.Elapsed > 0 {
 		fmt.Fprintf(b, "pcsync: %s in %s (%.0f rows/s), %s\n",
 			Plural(s.Total(), "row"), roundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"))
 	} else {
