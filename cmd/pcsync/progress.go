@@ -125,11 +125,19 @@ func logAttrs(f summary.Progress) []any {
 // characters, one line each, for a file, cron mail or a log collector.
 func newProgressLog(log *slog.Logger) func(summary.Progress, bool) {
 	return func(f summary.Progress, final bool) {
-		msg := "progress"
+		msg, attrs := "progress", logAttrs(f)
 		if final {
+			// Nothing is left to wait for, whether the run finished or
+			// was stopped: no eta.
 			msg = "run ended"
+			for i := 0; i+1 < len(attrs); i += 2 {
+				if attrs[i] == "eta" {
+					attrs = append(attrs[:i], attrs[i+2:]...)
+					break
+				}
+			}
 		}
-		log.Log(context.Background(), slog.LevelInfo, msg, logAttrs(f)...)
+		log.Log(context.Background(), slog.LevelInfo, msg, attrs...)
 	}
 }
 
