@@ -47,8 +47,11 @@ const runExamples = `Examples:
   # The file is segment 100500's whole membership: add the new, remove the gone
   pcsync run --state members.state --mirror --action segments/add --segment-id 100500 members.csv
 
-  # From cron: no bar, a JSON log line every 30s; the exit status tells how it went
-  pcsync run --resume --log-format json --progress-every 30s contacts.csv 2>>pcsync.log
+  # From cron: only what changed, exit 3 past 2% of rows failed or invalid,
+  # metrics for node_exporter, a Slack message, a JSON log line every 30s
+  export PCSYNC_METRICS_FILE=/var/lib/node_exporter/textfile/pcsync.prom
+  export PCSYNC_NOTIFY=https://hooks.slack.com/services/...
+  pcsync run --state contacts.state --max-failed 2% --log-format json --progress-every 30s contacts.csv 2>>pcsync.log
 `
 
 // exitStatusText is the exit status table, as help shows it.
