@@ -320,7 +320,7 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
 	t.Parallel()
 	var w bytes.Buffer
-	show := newBar(&w, -1)
+	show := newBar(&w, -1, func() int { return 80 })
 	show(summary.Progress{Done: 3, Total: -1, OK: 2, Failed: 1}, false)
 	show(summary.Progress{Done: 7, Total: -1, OK: 6, Failed: 1}, true)
 	out := w.String()
