@@ -4,12 +4,18 @@ GO      ?= go
 BIN     := bin/pcsync
 FUZZTIME ?= 5s
 
-.PHONY: all build test vet fmt-check race fuzz demo bench clean
+.PHONY: all build install test vet fmt-check race fuzz demo bench clean
 
 all: build
 
+# -buildvcs=auto: 'pcsync version' names the commit when built in a git
+# clone, whatever GOFLAGS says.
 build:
-	$(GO) build -o $(BIN) ./cmd/pcsync
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/pcsync
+
+# install puts pcsync in $(go env GOBIN), else $(go env GOPATH)/bin.
+install:
+	$(GO) install -buildvcs=auto ./cmd/pcsync
 
 vet:
 	$(GO) vet ./...

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 )
@@ -24,10 +25,13 @@ type app struct {
 	stdin            io.Reader
 	stdout, stderr   io.Writer
 	getenv           func(string) string
-	logFormat        logFormat     // --log-format of the run, for stderr
-	progress         progressSeams // tests drive progress through these
-	status           int           // exit status of the command's work, once it ran
-	stateLockTimeout time.Duration // how long a run waits for another run's lock on --state (0: 1s)
+	logFormat        logFormat        // --log-format of the run, for stderr
+	progress         progressSeams    // tests drive progress through these
+	status           int              // exit status of the command's work, once it ran
+	stateLockTimeout time.Duration    // how long a run waits for another run's lock on --state (0: 1s)
+	now              func() time.Time // the clock of --metrics-file's times (nil: time.Now)
+	notifyOptions    notify.Options   // --notify's bounds (zero: notify's defaults)
+	args             []string         // the command line, for the command that finishes an interrupted run
 }
 
 // run is the whole command: main only wires signals around it.
@@ -48,12 +52,13 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer proc.StartProfiles(a.getenv, a.stderr)()
+	a.args = args
 	root := a.rootCmd()
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	if c, err := root.ExecuteContextC(ctx); err != nil {
 		var ue *runner.UsageError
 		if !errors.As(err, &ue) {
-			err = usagef("%s", commandLineError(err, args))
+			err = usagef("%s", commandLineError(err, args, c.Flags()))
 		}
 		return a.fail(ctx, err)
 	}
@@ -61,14 +66,25 @@ func (a *app) main(ctx context.Context, args []string) int {
 }
 
 // commandLineError words what cobra or pflag refused in args: an unknown
-// command with the commands there are, a flag with a pointer to --help.
-func commandLineError(err error, args []string) string {
+// command with the commands there are, a flag with a pointer to --help
+// (and the nearest flag of fs, the command's, when one is near), a value
+// with what the flag wants.
+func commandLineError(err error, args []string, fs *pflag.FlagSet) string {
 	msg := strings.TrimSpace(err.Error())
 	if strings.HasPrefix(msg, "unknown command") {
 		return msg + "\n\n" + usageText
 	}
-	// Go's flag package took -rate for --rate; to pflag it is shorthands.
+	var ie *pflag.InvalidValueError
+	if errors.As(err, &ie) {
+		return fmt.Sprintf("--%s %q: %s (see --help)", ie.GetFlag().Name, ie.GetValue(), wanted(ie.GetFlag(), ie.Unwrap()))
+	}
 	var ne *pflag.NotExistError
+	if errors.As(err, &ne) && ne.GetSpecifiedName() != "" {
+		if near := nearestFlag(ne.GetSpecifiedName(), fs); near != "" {
+			msg += ": did you mean --" + near + "?"
+		}
+	}
+	// Go's flag package took -rate for --rate; to pflag it is shorthands.
 	if errors.As(err, &ne) && ne.GetSpecifiedShortnames() != "" {
 		for _, arg := range args {
 			if !strings.HasPrefix(arg, "--") && strings.HasSuffix(arg, ne.GetSpecifiedShortnames()) {
@@ -83,13 +99,13 @@ func commandLineError(err error, args []string) string {
 
 // rootCmd is pcsync and its commands, writing on the app's streams.
 func (a *app) rootCmd() *cobra.Command {
-	root := &cobra.Command{Use: "pcsync", Version: version, SilenceErrors: true, SilenceUsage: true}
+	root := &cobra.Command{Use: "pcsync", Version: buildVersion(), SilenceErrors: true, SilenceUsage: true}
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("pcsync {{.Version}}\n")
+	root.SetVersionTemplate("pcsync {{.Version}}")
 	run, _ := a.newRunCmd()
 	root.AddCommand(run, a.newReportCmd(), a.newSandboxCmd(), &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
-		Run: func(c *cobra.Command, _ []string) { fmt.Fprintln(c.OutOrStdout(), "pcsync", version) }})
+		Run: func(c *cobra.Command, _ []string) { fmt.Fprint(c.OutOrStdout(), "pcsync ", c.Root().Version) }})
 	root.InitDefaultCompletionCmd() // completion bash|zsh|fish|powershell
 	if c, _, err := root.Find([]string{"completion"}); err == nil {
 		c.RunE = func(*cobra.Command, []string) error {
@@ -99,9 +115,6 @@ func (a *app) rootCmd() *cobra.Command {
 	setHelp(root, run)
 	return root
 }
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // envAnnotation is the flag annotation naming its environment variable.
 const envAnnotation = "pcsync_env"
@@ -139,7 +152,7 @@ func (a *app) applyEnv(fs *pflag.FlagSet) (err error) {
 		key := envOf(f)
 		if v := a.getenv(key); key != "" && v != "" && !f.Changed && err == nil {
 			if serr := f.Value.Set(v); serr != nil {
-				err = usagef("%s=%q: %w", key, v, serr)
+				err = usagef("%s=%q: %s", key, v, wanted(f, serr))
 			}
 		}
 	})

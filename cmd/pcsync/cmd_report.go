@@ -74,7 +74,7 @@ func (a *app) report(path string, o *reportOptions) (int, error) {
 	sum.ExitCode = code
 	fmt.Fprintf(a.stdout, "pcsync: report of %s\n", path)
 	sum.WriteText(a.stdout)
-	fmt.Fprintf(a.stdout, "not done: %d rows (not ok or duplicate)\n", sum.Total()-sum.Done())
+	fmt.Fprintf(a.stdout, "not done: %s (not ok or duplicate)\n", summary.Plural(sum.Total()-sum.Done(), "row"))
 	if o.SummaryJSON != "" {
 		if err := sum.WriteJSONFile(o.SummaryJSON); err != nil {
 			return 0, fmt.Errorf("cannot write the summary to --summary-json %s: %w", o.SummaryJSON, err)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
@@ -16,14 +18,29 @@ import (
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
 	ob := &observer{a: a, o: o}
-	sess, err := runner.Open(ctx, runner.Options{
+	opt := runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter),
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
-		Out: o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
+		MaxFailed: runner.MaxFailed(o.MaxFailed),
+		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile,
 		Observer: ob, Reserve: proc.ReserveMemory,
-	})
+	}
+	if o.Notify != "" {
+		if err := notify.Check(o.Notify); err != nil {
+			return 0, usagef("--notify: %v", err)
+		}
+	}
+	var out *runner.Outcome
+	if o.MetricsFile != "" && !o.DryRun {
+		if err := runner.CheckMetricsFile(opt); err != nil {
+			return 0, err
+		}
+		start := a.clock()
+		defer func() { a.writeMetrics(ctx, o.MetricsFile, start, out, code, err) }()
+	}
+	sess, err := runner.Open(ctx, opt)
 	if err != nil {
 		return 0, err
 	}
@@ -42,7 +59,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries,
 		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,
 	})
-	out, err := sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
+	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
 		return 0, err
@@ -50,17 +67,24 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, out, code, err) }()
 	}
+	if o.Notify != "" {
+		defer func() { a.notify(ctx, o, input, out, code, err) }()
+	}
 	summaryTo := a.stdout
 	if out.ResultsPath == "-" {
 		summaryTo = a.stderr
 	}
 	if out.Resumed {
-		fmt.Fprintf(summaryTo, "pcsync: resumed: %d rows were already ok and were not sent again\n", out.AlreadyDone)
+		were := "were"
+		if out.AlreadyDone == 1 {
+			were = "was"
+		}
+		fmt.Fprintf(summaryTo, "pcsync: resumed: %s %s already ok and not sent again\n", summary.Plural(out.AlreadyDone, "row"), were)
 	}
 	printSummary(summaryTo, out)
 	switch {
 	case ctx.Err() != nil:
-		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results")
+		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results%s", finishHint(a.args, o, input))
 		return exitInterrupted, nil
 	case out.Err != nil:
 		return 0, out.Err
@@ -103,4 +127,30 @@ func (a *app) noteShard(o *runOptions, sess *runner.Session) {
 	all, mine := sess.Rows()
 	fmt.Fprintf(w, "pcsync: shard %s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
 		o.Shard.String(), mine, all)
+}
+
+// finishHint is the command that finishes an interrupted run, as the
+// interrupt's message words it: the same command line, with --resume
+// unless it has it or --state (which sends only what is left by itself).
+// Standard input cannot be resumed: it says so.
+func finishHint(args []string, o *runOptions, input string) string {
+	if input == "-" {
+		return "; standard input cannot be resumed: save it to a file and run that with --resume"
+	}
+	cmd := []string{"pcsync"}
+	for i, arg := range args {
+		cmd = append(cmd, shellQuote(arg))
+		if i == 0 && !o.Resume && o.State == "" {
+			cmd = append(cmd, "--resume")
+		}
+	}
+	return "; to finish the job: " + strings.Join(cmd, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

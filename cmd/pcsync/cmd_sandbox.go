@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +16,7 @@ import (
 // newSandboxCmd is 'pcsync sandbox'.
 func (a *app) newSandboxCmd() *cobra.Command {
 	var addr string
+	var logRequests bool
 	opt := emulator.Sandbox()
 	c := &cobra.Command{
 		Use:   "sandbox [--addr HOST:PORT] [flags]",
@@ -21,15 +25,19 @@ func (a *app) newSandboxCmd() *cobra.Command {
 without credentials or network. The fault flags make it misbehave like a real
 network, to see retries at work; at most one fault applies to a request.
 `,
-		Example:           "Example: pcsync sandbox --fail-5xx 0.1 --fail-429 5% --drop-before 0.03\n",
+		Example:           "Example: pcsync sandbox --log --fail-5xx 0.1 --fail-429 5% --drop-before 0.03\n",
 		Args:              exactArgs(0, "sandbox takes no arguments; see --help"),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if logRequests {
+				opt.Log = requestLogger(a.stdout, a.clock)
+			}
 			return a.done(c.Context())(a.sandbox(c.Context(), addr, opt), nil)
 		},
 	}
 	fs, f := c.Flags(), &opt.Faults
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	fs.BoolVar(&logRequests, "log", false, "print a line per request on standard output: time, method, path, status and the fault injected, if any (never a parameter: no secret)")
 	fs.Var((*shareFlag)(&f.Rate429), "fail-429", "answer a share `P` of requests 429, not applied")
 	fs.StringVar(&f.RetryAfter, "retry-after", "1", "send `V` as Retry-After with those 429s: seconds or an HTTP date; empty for none")
 	fs.Var((*shareFlag)(&f.Rate5xx), "fail-5xx", "answer a share `P` 503 with a JSON error, not applied")
@@ -65,4 +73,28 @@ Stop with Ctrl-C.
 	}
 	srv.Close(5 * time.Second)
 	return exitOK
+}
+
+// requestLogger returns the sandbox's Options.Log of --log: one line per
+// request on w, whole lines even when requests end at once.
+//
+//	18:50:01.204 POST /segments/add 200
+//	18:50:01.311 GET /segments/get 503 fault=fail-5xx
+//	18:50:01.420 POST /subscriptions/manage - (no answer) fault=drop-before
+func requestLogger(w io.Writer, now func() time.Time) func(emulator.Entry) {
+	var mu sync.Mutex
+	return func(e emulator.Entry) {
+		status := "- (no answer)"
+		if e.Status != 0 {
+			status = fmt.Sprint(e.Status)
+		}
+		fault := ""
+		if e.Fault != "" {
+			fault = " fault=" + e.Fault
+		}
+		line := fmt.Sprintf("%s %s %s %s%s\n", now().Format("15:04:05.000"), e.Method, e.Path, status, fault)
+		mu.Lock()
+		defer mu.Unlock()
+		io.WriteString(w, line)
+	}
 }

@@ -12,6 +12,7 @@ const (
 	exitOK          = 0   // every row ended ok
 	exitRowsFailed  = 1   // the run finished, but some rows did not end ok
 	exitUsage       = 2   // nothing was done: usage, configuration or unreadable input
+	exitMaxFailed   = 3   // more rows failed or invalid than --max-failed allows
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM
 )
 
@@ -29,6 +30,8 @@ func exitCode(ctx context.Context, err error, rowsNotOK bool) int {
 		return exitInterrupted
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.Is(err, runner.ErrMaxFailed):
+		return exitMaxFailed
 	case err != nil, rowsNotOK:
 		return exitRowsFailed
 	}

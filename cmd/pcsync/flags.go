@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -138,5 +139,31 @@ func (d *positiveDuration) Set(v string) error {
 		return fmt.Errorf("want a duration above zero, like 10s or 1m")
 	}
 	*d = positiveDuration(x)
+	return nil
+}
+
+// maxFailedFlag is --max-failed: a number of rows ("25") or a percentage
+// of the run's rows ("2%"); unset sets no limit.
+type maxFailedFlag runner.MaxFailed
+
+func (m *maxFailedFlag) Type() string   { return "LIMIT" }
+func (m *maxFailedFlag) String() string { return m.Text }
+
+func (m *maxFailedFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	bad := fmt.Errorf("want a number of rows such as 25, or a percentage of the run's rows such as 2%%")
+	if p, ok := strings.CutSuffix(v, "%"); ok {
+		x, err := strconv.ParseFloat(p, 64)
+		if err != nil || !(x >= 0 && x <= 100) {
+			return bad
+		}
+		*m = maxFailedFlag{On: true, Share: x / 100, Text: v}
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return bad
+	}
+	*m = maxFailedFlag{On: true, Rows: n, Text: v}
 	return nil
 }

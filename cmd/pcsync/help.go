@@ -13,7 +13,8 @@ const commandsText = `pcsync syncs a CSV of contacts into PersonaClick, one API 
 Usage:
   pcsync run [flags] INPUT.csv        sync INPUT ('-' for standard input)
   pcsync report [flags] RESULTS.csv   summarise the results file of a run
-  pcsync sandbox [--addr HOST:PORT]   serve the local emulator of the API
+  pcsync sandbox [--log] [flags]      serve the local emulator of the API
+                                      (--log: a line per request)
   pcsync completion SHELL             print a completion script for bash, zsh,
                                       fish or powershell
   pcsync version                      print the version
@@ -46,14 +47,18 @@ const runExamples = `Examples:
   # The file is segment 100500's whole membership: add the new, remove the gone
   pcsync run --state members.state --mirror --action segments/add --segment-id 100500 members.csv
 
-  # From cron: no bar, a JSON log line every 30s; the exit status tells how it went
-  pcsync run --resume --log-format json --progress-every 30s contacts.csv 2>>pcsync.log
+  # From cron: only what changed, exit 3 past 2% of rows failed or invalid,
+  # metrics for node_exporter, a Slack message, a JSON log line every 30s
+  export PCSYNC_METRICS_FILE=/var/lib/node_exporter/textfile/pcsync.prom
+  export PCSYNC_NOTIFY=https://hooks.slack.com/services/...
+  pcsync run --state contacts.state --max-failed 2% --log-format json --progress-every 30s contacts.csv 2>>pcsync.log
 `
 
 // exitStatusText is the exit status table, as help shows it.
 const exitStatusText = `Exit status: 0 every row done (ok, duplicate or unchanged); 1 some rows not;
 2 nothing done (usage, configuration, unreadable input, refused credentials,
-a --mirror run over --max-removals); 130 interrupted.
+a --mirror run over --max-removals); 3 over --max-failed: more rows failed
+or invalid than it allows (the run stopped there); 130 interrupted.
 `
 
 // commandHelpTemplate is the help of every command but pcsync itself: the usage

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/pcsync/pcsync/internal/emulator"
 )
 
 // parseRun parses args as 'pcsync run' does, with env as the environment,
@@ -158,7 +160,15 @@ func TestHelpOtherCases(t *testing.T) {
 		{"unknown topic", []string{"help", "push"}, exitUsage, "", `no help on "push"`},
 		{"bare pcsync points at help", nil, exitUsage, "", "Run 'pcsync help' for every flag"},
 		{"unknown command suggests", []string{"rnu"}, exitUsage, "", "unknown command \"rnu\" for \"pcsync\"\n\nDid you mean this?\n\trun\n"},
-		{"unknown flag", []string{"run", "--rat", "5", "x.csv"}, exitUsage, "", "pcsync: unknown flag: --rat (see --help)\n"},
+		{"unknown flag", []string{"run", "--frobnicate", "5", "x.csv"}, exitUsage, "", "pcsync: unknown flag: --frobnicate (see --help)\n"},
+		{"mistyped flag", []string{"run", "--rat", "5", "x.csv"}, exitUsage, "", "pcsync: unknown flag: --rat: did you mean --rate? (see --help)\n"},
+		{"letters swapped", []string{"run", "--wokrers", "5", "x.csv"}, exitUsage, "", "did you mean --workers?"},
+		{"no dash", []string{"run", "--dryrun", "x.csv"}, exitUsage, "", "did you mean --dry-run?"},
+		{"a flag of another command", []string{"sandbox", "--seeds", "3"}, exitUsage, "", "did you mean --seed?"},
+		{"a duration without unit", []string{"run", "--timeout", "5", "x.csv"}, exitUsage, "", "pcsync: --timeout \"5\": want a duration such as 30s, 1m30s or 5m (see --help)\n"},
+		{"a number", []string{"sandbox", "--max-rps", "lots"}, exitUsage, "", "--max-rps \"lots\": want a number such as 2.5"},
+		{"a whole number", []string{"sandbox", "--seed", "1.5"}, exitUsage, "", "--seed \"1.5\": want a whole number such as 5"},
+		{"a type of our own says it", []string{"run", "--workers", "0", "x.csv"}, exitUsage, "", "--workers \"0\": want a whole number of at least 1"},
 		{"single dash", []string{"run", "-rate", "5", "x.csv"}, exitUsage, "", "long flags take two dashes, --rate (see --help)\n"},
 		{"single dash help", []string{"-help"}, exitUsage, "", "long flags take two dashes, --help"},
 		{"version", []string{"version"}, exitOK, "pcsync dev\n", ""},
@@ -202,7 +212,7 @@ func TestREADMERunFlagsTable(t *testing.T) {
 		"string": {"from-env", "from-command-line"}, "bool": {"true", "false"},
 		"duration": {"42s", "3s"}, "D": {"42s", "3s"}, "R": {"300/m", "20"}, "N": {"7", "3"},
 		"NAME": {"segments/get", "segments/add"}, "C": {";", "tab"}, "K/N": {"2/3", "1/2"},
-		"S": {"25%", "0.5"}, "F": {"json", "text"},
+		"S": {"25%", "0.5"}, "F": {"json", "text"}, "LIMIT": {"5", "2%"},
 	}
 	literal := regexp.MustCompile("^`([^`]+)`$")
 	for _, row := range rows {
@@ -268,6 +278,57 @@ func TestEnvBadValueIsAUsageError(t *testing.T) {
 		}
 		if want := "pcsync: " + key + "=\"" + v + "\": "; r.code != exitUsage || !strings.HasPrefix(r.stderr, want) {
 			t.Errorf("%s=%q: exit %d, stderr %q, want %q...", key, v, r.code, r.stderr, want)
+		}
+	}
+}
+
+func TestEnvBadValueSaysWhatIsWanted(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]string{
+		"PCSYNC_TIMEOUT":       `pcsync: PCSYNC_TIMEOUT="5": want a duration such as 30s, 1m30s or 5m`,
+		"PCSYNC_GIVE_UP_AFTER": `pcsync: PCSYNC_GIVE_UP_AFTER="5": want a duration such as 30s`,
+		"PCSYNC_MAX_FAILED":    `pcsync: PCSYNC_MAX_FAILED="5": `,
+	} {
+		v := "5"
+		if key == "PCSYNC_MAX_FAILED" {
+			v, want = "five", `pcsync: PCSYNC_MAX_FAILED="five": want a number of rows such as 25`
+		}
+		r := pcsync(t, map[string]string{key: v}, "", "run", "nonexistent.csv")
+		if r.code != exitUsage || !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("%s=%s: exit %d, stderr %q, want %q...", key, v, r.code, r.stderr, want)
+		}
+	}
+}
+
+// TestPlurals: one row is "1 row", in every line that counts rows.
+func TestPlurals(t *testing.T) {
+	t.Parallel()
+	_, env := shop(t, emulator.Faults{})
+	one := writeFile(t, "one.csv", "email,action,event\nbounced@example.com,subscriptions/callback,hard_bounced\n")
+	run := pcsync(t, env, "", "run", "--rate", "0", "--quiet", one)
+	dry := pcsync(t, env, "", "run", "--dry-run", one)
+	report := pcsync(t, nil, "", "report", strings.TrimSuffix(one, ".csv")+".results.csv")
+	for _, r := range []result{run, dry, report} {
+		if r.code != exitOK {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	}
+	for _, want := range []string{"pcsync: 1 row in ", ", 1 request\n", "(0 rows)\n"} {
+		if !strings.Contains(run.stdout, want) {
+			t.Errorf("run: no %q in\n%s", want, run.stdout)
+		}
+	}
+	for _, want := range []string{"pcsync: dry run: 1 row, nothing sent", "warning: 1 hard_bounced event: each", "at 10/s the 1 request takes at least 100ms"} {
+		if !strings.Contains(dry.stdout, want) {
+			t.Errorf("dry run: no %q in\n%s", want, dry.stdout)
+		}
+	}
+	if !strings.Contains(report.stdout, "pcsync: 1 row, 1 request\n") {
+		t.Errorf("report:\n%s", report.stdout)
+	}
+	for _, r := range []result{run, dry, report} {
+		if m := regexp.MustCompile(`\b1 (rows|requests|hard_bounced events)\b`).FindString(r.stdout + r.stderr); m != "" {
+			t.Errorf("%q in\n%s", m, r.stdout)
 		}
 	}
 }

@@ -199,7 +199,7 @@ func TestRunStdinToStdout(t *testing.T) {
 	if r.stdout != want {
 		t.Errorf("stdout = %q, want %q", r.stdout, want)
 	}
-	if !strings.Contains(r.stderr, "1 rows") {
+	if !strings.Contains(r.stderr, "pcsync: 1 row in ") {
 		t.Errorf("summary not on stderr: %q", r.stderr)
 	}
 }

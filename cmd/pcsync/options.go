@@ -33,9 +33,12 @@ type runOptions struct {
 	Quiet       bool
 	Shard       shardFlag
 	SummaryJSON string
+	MetricsFile string
+	Notify      string
 	State       string    // --state: the incremental runs' state file (incremental.go)
 	Mirror      bool      // --mirror: the file is the segment's full membership (mirror.go)
 	MaxRemovals shareFlag // --mirror's guard
+	MaxFailed   maxFailedFlag
 
 	// Progress and stderr lines (progress.go, logformat.go).
 	LogFormat     logFormat
@@ -98,9 +101,12 @@ command line wins.
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines")
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)")
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to `PATH` (atomically); not with --dry-run, which only prints its plan")
+	fs.StringVar(&o.MetricsFile, "metrics-file", "", "at the end of every run that is not a dry run, write its metrics in Prometheus text format to `PATH` (atomically), for node_exporter's textfile collector: rows by action and status, requests, duration, exit status, the time of the last successful run")
+	fs.StringVar(&o.Notify, "notify", "", "at the end of every run that got as far as sending, POST its summary JSON with a one-line \"text\" field (a Slack incoming webhook shows it) to `URL`: 3 attempts, 10s at most; a failure is reported, the exit status stays the run's")
 	fs.StringVar(&o.State, "state", "", "keep in `PATH` (a database file) what each writing row applied, and send only the rows that changed since: the others are recorded unchanged")
 	fs.BoolVar(&o.Mirror, "mirror", false, "with --state, --action segments/add and --segment-id ID: the file is the segment's full membership; contacts an earlier mirrored run added that the file lacks are removed")
 	fs.Var(&o.MaxRemovals, "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%")
+	fs.Var(&o.MaxFailed, "max-failed", "end with exit 3 when more than `LIMIT` of the run's rows end failed or invalid, stopping as soon as that is certain: a number of rows (0: any) or a percentage, like 2% (default: no limit)")
 	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json")
 	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal")
 	return a.withEnv(c, map[string]string{"shop-id": envShopID, "api-url": envAPIURL}), o

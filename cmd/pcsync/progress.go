@@ -7,10 +7,11 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/pcsync/pcsync/internal/summary"
@@ -30,6 +31,7 @@ type progressSeams struct {
 	terminal func(io.Writer) bool                                 // whether stderr is a terminal
 	ticks    func(every time.Duration) (<-chan time.Time, func()) // a ticker and its stop
 	now      func() time.Time                                     // the clock of elapsed, rate and ETA
+	width    func(io.Writer) int                                  // the terminal's width in columns
 }
 
 // startProgress shows the run's progress on stderr until the returned
@@ -51,7 +53,7 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func
 		if total == 0 {
 			return func() {} // a resumed run with nothing left: no bar to draw
 		}
-		show, every = newBar(a.stderr, int64(total)), progressBarEvery
+		show, every = newBar(a.stderr, int64(total), func() int { return a.termWidth(a.stderr) }), progressBarEvery
 	} else {
 		show = newProgressLog(a.logger())
 	}
@@ -91,6 +93,20 @@ func (a *app) isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// termWidth is the width of the terminal w is, in columns; 80 when that
+// cannot be told.
+func (a *app) termWidth(w io.Writer) int {
+	if a.progress.width != nil {
+		return a.progress.width(w)
+	}
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 80
+}
+
 // tickEvery returns a channel that ticks every d and a function that stops
 // it.
 func (a *app) tickEvery(d time.Duration) (<-chan time.Time, func()) {
@@ -125,51 +141,103 @@ func logAttrs(f summary.Progress) []any {
 // characters, one line each, for a file, cron mail or a log collector.
 func newProgressLog(log *slog.Logger) func(summary.Progress, bool) {
 	return func(f summary.Progress, final bool) {
-		msg := "progress"
+		msg, attrs := "progress", logAttrs(f)
 		if final {
+			// Nothing is left to wait for, whether the run finished or
+			// was stopped: no eta.
 			msg = "run ended"
+			for i := 0; i+1 < len(attrs); i += 2 {
+				if attrs[i] == "eta" {
+					attrs = append(attrs[:i], attrs[i+2:]...)
+					break
+				}
+			}
 		}
-		log.Log(context.Background(), slog.LevelInfo, msg, logAttrs(f)...)
+		log.Log(context.Background(), slog.LevelInfo, msg, attrs...)
 	}
 }
 
 // newBar draws a bar on w, a terminal: the ok, failed and invalid counts,
-// the share done, done/total, rows/s and [elapsed:left]; a spinner when the
-// total is unknown. Its final call draws the last state (100% once every
-// row has finished) and ends the line, so that what follows starts on a
+// the share done, a bar, done/total, rows/s and [elapsed:left]; no share
+// and no bar when the total is unknown. width reads the terminal's width at
+// every drawing, so the line never wraps, whatever the width and however it
+// changes: what does not fit is left out, the bar first, then the times,
+// the counts in parentheses, and at last the line is cut. Its final call
+// draws the last state and ends the line, so that what follows starts on a
 // line of its own.
-func newBar(w io.Writer, total int64) func(summary.Progress, bool) {
-	// w itself, not a buffer over it: the bar sizes itself to the
-	// terminal's width only when it writes to an *os.File. It draws twice
-	// per tick (new counts, then the new share), each time over the line.
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(barDescription(summary.Progress{})),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("rows"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionFullWidth(),
-		progressbar.OptionSetRenderBlankState(true),
-		// Redrawn on our ticks only: no goroutine of the bar's own that
-		// could write after the summary.
-		progressbar.OptionSetSpinnerChangeInterval(0),
-	)
-	return func(f summary.Progress, final bool) {
-		bar.Describe(barDescription(f))
-		if total >= 0 {
-			bar.Set64(min(f.Done, total))
-		} else {
-			bar.Set64(f.Done)
-			if final {
-				bar.Finish()
-			}
-		}
+func newBar(w io.Writer, total int64, width func() int) func(summary.Progress, bool) {
+	drawn := 0 // the width of the last drawing, to blank what is left of it
+	draw := func(f summary.Progress, final bool) {
+		cols := width() - 1 // the last column would wrap on some terminals
+		line := fitBar(f, total, cols)
+		pad := max(min(drawn, cols)-utf8.RuneCountInString(line), 0)
+		drawn = utf8.RuneCountInString(line)
+		io.WriteString(w, "\r"+line+strings.Repeat(" ", pad))
 		if final {
 			fmt.Fprintln(w)
 		}
 	}
+	draw(summary.Progress{Total: total}, false)
+	return draw
+}
+
+// minBar is the narrowest bar worth drawing.
+const minBar = 10
+
+// fitBar is one drawing of the bar in at most cols columns.
+func fitBar(f summary.Progress, total int64, cols int) string {
+	desc := barDescription(f)
+	share, count := "", fmt.Sprintf("(%d/-, %.0f rows/s)", f.Done, f.RowsPerSecond())
+	pct := 0.0
+	if total >= 0 {
+		if total > 0 {
+			pct = min(float64(f.Done)/float64(total), 1)
+		} else {
+			pct = 1
+		}
+		share = fmt.Sprintf("%3d%%", int(pct*100))
+		count = fmt.Sprintf("(%d/%d, %.0f rows/s)", f.Done, total, f.RowsPerSecond())
+	}
+	times := "[" + (f.Elapsed.Truncate(time.Second)).String()
+	if eta, ok := f.ETA(); ok {
+		times += ":" + eta.String()
+	}
+	times += "]"
+	join := func(parts ...string) string {
+		var b strings.Builder
+		for _, p := range parts {
+			if p == "" {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(p)
+		}
+		return b.String()
+	}
+	// With a bar: as wide as what is left, when that is at least minBar.
+	for _, rest := range [][2]string{{count, times}, {count, ""}} {
+		if share == "" {
+			break
+		}
+		without := join(desc, share, "||", rest[0], rest[1])
+		if n := cols - utf8.RuneCountInString(without); n >= minBar {
+			filled := int(pct * float64(n))
+			bar := "|" + strings.Repeat("█", filled) + strings.Repeat(" ", n-filled) + "|"
+			return join(desc, share, bar, rest[0], rest[1])
+		}
+	}
+	for _, line := range []string{join(desc, share, count, times), join(desc, share, count), join(desc, share)} {
+		if utf8.RuneCountInString(line) <= cols {
+			return line
+		}
+	}
+	line := join(desc, share)
+	if cols <= 0 {
+		return ""
+	}
+	return string([]rune(line)[:min(cols, utf8.RuneCountInString(line))])
 }
 
 func barDescription(f summary.Progress) string {

@@ -206,8 +206,11 @@ func TestProgressLinesOffATerminal(t *testing.T) {
 				if rate := fmt.Sprint(math.Round(float64(done)/float64(i+1)*10) / 10); a["rows_per_s"] != rate {
 					t.Errorf("line %d: rows_per_s %q, want %s", i+1, a["rows_per_s"], rate)
 				}
-				if _, err := time.ParseDuration(a["eta"]); done > 0 && err != nil {
+				if _, err := time.ParseDuration(a["eta"]); i < 4 && done > 0 && err != nil {
 					t.Errorf("line %d: eta %q", i+1, a["eta"])
+				}
+				if _, has := a["eta"]; i == 4 && has {
+					t.Errorf("the last line has an eta: %q", line)
 				}
 			}
 		})
@@ -286,7 +289,7 @@ func TestProgressBarOfAnInterruptedRun(t *testing.T) {
 			t.Errorf("last drawing %q lacks %q", final, want)
 		}
 	}
-	if after != "pcsync: interrupted: rows not yet sent are marked skipped in the results\n" {
+	if after != "pcsync: interrupted: rows not yet sent are marked skipped in the results; to finish the job: pcsync run --resume --rate 0 --workers 1 --timeout 10s "+in+"\n" {
 		t.Errorf("after the bar: %q", after)
 	}
 }
@@ -315,7 +318,7 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
 	t.Parallel()
 	var w bytes.Buffer
-	show := newBar(&w, -1)
+	show := newBar(&w, -1, func() int { return 80 })
 	show(summary.Progress{Done: 3, Total: -1, OK: 2, Failed: 1}, false)
 	show(summary.Progress{Done: 7, Total: -1, OK: 6, Failed: 1}, true)
 	out := w.String()

@@ -29,7 +29,7 @@ func TestReportExitCodes(t *testing.T) {
 			"1,a@b.co,segments/add,ok,200,1,,\n" +
 			"2,c@d.co,segments/add,failed,503,6,service temporarily unavailable,\n", exitRowsFailed, "pcsync: 2 rows, 7 requests\n"},
 		{"header only", resultsHeader, exitOK, "pcsync: 0 rows, 0 requests"},
-		{"semicolons", strings.ReplaceAll(resultsHeader, ",", ";") + "1;a@b.co;segments/add;ok;200;2;;\n", exitOK, "pcsync: 1 rows, 2 requests"},
+		{"semicolons", strings.ReplaceAll(resultsHeader, ",", ";") + "1;a@b.co;segments/add;ok;200;2;;\n", exitOK, "pcsync: 1 row, 2 requests"},
 		{"a byte order mark", "\uFEFF" + resultsHeader + "1,a@b.co,segments/add,ok,200,1,,\n", exitOK, "  segments/add                    1"},
 		{"last record cut short", resultsHeader + "1,a@b.co,segments/add,ok,200,1,,\n2,c@d.co,segm", exitRowsFailed, "cut short"},
 		{"an input file", "email,action\na@b.co,segments/get\n", exitUsage, `no "row" column`},

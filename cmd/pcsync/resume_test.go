@@ -55,17 +55,22 @@ func TestResumeRefusesAnotherInput(t *testing.T) {
 		t.Fatalf("exit %d", r.code)
 	}
 	sent := em.Stats().Requests
-	tests := map[string]string{
-		"a value changed": strings.Replace(mixed600(), "user5@example.com", "user5@example.org", 1),
-		"a row removed":   strings.Replace(mixed600(), "user5@example.com,,segments/add,100500,,,,c5\n", "", 1),
-		"other columns":   strings.Replace(mixed600(), "crm_id", "crm", 1),
+	lines := strings.SplitAfter(mixed600(), "\n")
+	tests := map[string][2]string{
+		"a value changed": {strings.Replace(mixed600(), "user5@example.com", "user5@example.org", 1),
+			": row 5 of the input (line 6) differs from the row 5 they record as done. To start afresh"},
+		"a row removed": {strings.Replace(mixed600(), "user5@example.com,,segments/add,100500,,,,c5\n", "", 1),
+			": row 5 of the input (line 6) differs"},
+		"rows cut off the end": {strings.Join(lines[:591], ""), ": they record row 591 as done, and the input has no row 591. To start afresh"},
+		"other columns":        {strings.Replace(mixed600(), "crm_id", "crm", 1), "its columns differ from the input's. To start afresh"},
 	}
-	for name, content := range tests {
+	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			os.WriteFile(in, []byte(content), 0o644)
+			os.WriteFile(in, []byte(tt[0]), 0o644)
 			r := pcsync(t, env, "", "run", "--resume", "--rate", "0", "--quiet", in)
-			if r.code != exitUsage || !strings.Contains(r.stderr, "not from this input") {
-				t.Errorf("exit %d\n%s", r.code, r.stderr)
+			if r.code != exitUsage || !strings.Contains(r.stderr, "not from this input") || !strings.Contains(r.stderr, tt[1]) ||
+				!strings.Contains(r.stderr, "run without --resume (the earlier results are kept beside, renamed after their time) or with another --out") {
+				t.Errorf("exit %d\n%s\nwant %q", r.code, r.stderr, tt[1])
 			}
 			if em.Stats().Requests != sent {
 				t.Error("requests were sent")

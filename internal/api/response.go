@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -205,5 +207,26 @@ func describeUnexpected(resp *http.Response, body []byte) string {
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
 		what = mt + " body"
 	}
+	if title, ok := htmlTitle(body); ok {
+		// A proxy's or a server's error page: its title says it all.
+		return prefix + "HTML page (" + strconv.Itoa(len(body)) + " bytes): " + title
+	}
 	return prefix + what + " (" + strconv.Itoa(len(body)) + " bytes): " + string(body)
+}
+
+// htmlTitle returns the text of an HTML page's <title>, if body is one
+// and has a title that is not empty.
+func htmlTitle(body []byte) (string, bool) {
+	lower := bytes.ToLower(body)
+	start := bytes.Index(lower, []byte("<title>"))
+	if start < 0 {
+		return "", false
+	}
+	start += len("<title>")
+	end := bytes.Index(lower[start:], []byte("</title>"))
+	if end < 0 {
+		return "", false
+	}
+	title := strings.Join(strings.Fields(html.UnescapeString(string(body[start:start+end]))), " ")
+	return title, title != ""
 }

@@ -47,6 +47,18 @@ type Options struct {
 	// Sleep makes slow answers wait d, or less if ctx ends first; nil means
 	// a timer that honours ctx. Tests inject a fast one.
 	Sleep func(ctx context.Context, d time.Duration)
+
+	// Log, when set, is told of every request once it is over (from the
+	// request's goroutine: concurrently). It never sees a parameter.
+	Log func(Entry)
+}
+
+// Entry is one request, as Options.Log hears of it: never its query, body
+// or headers, which hold the shop's secret.
+type Entry struct {
+	Method, Path string
+	Status       int    // the answer's HTTP status; 0 when the connection was closed with none
+	Fault        string // the fault injected, named as pcsync sandbox's flag ("fail-5xx", "max-rps", ...); "" for none
 }
 
 // Emulator is an in-memory PersonaClick API. It implements http.Handler and
@@ -57,6 +69,7 @@ type Emulator struct {
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration)
 	slowDelay time.Duration
+	log       func(Entry)
 
 	retryAfter []string // Retry-After of injected 429s; nil for none
 	faults     *injector
@@ -79,6 +92,7 @@ func New(opts Options) *Emulator {
 		now:       opts.Now,
 		sleep:     opts.Sleep,
 		slowDelay: opts.Faults.SlowDelay,
+		log:       opts.Log,
 		faults:    newInjector(opts.Faults, seed),
 		limiter:   newLimiter(opts.Faults.MaxRPS),
 	}
@@ -99,7 +113,24 @@ func New(opts Options) *Emulator {
 // first, then at most one injected fault, then the call itself.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.stats.requests.Add(1)
+	if e.log == nil {
+		e.serve(w, r, nil)
+		return
+	}
+	ent := Entry{Method: r.Method, Path: r.URL.Path}
+	defer func() { e.log(ent) }() // also when a drop aborts the handler
+	e.serve(w, r, &ent)
+}
+
+// serve is ServeHTTP; ent, when not nil, is filled in for Options.Log.
+func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, ent *Entry) {
+	note := func(status int, f fault) {
+		if ent != nil {
+			ent.Status, ent.Fault = status, faultNames[f]
+		}
+	}
 	if e.limiter != nil && !e.limiter.allow(e.now()) {
+		note(http.StatusTooManyRequests, faultMaxRPS)
 		e.tooManyRequests(w, retryAfterOne)
 		return
 	}
@@ -107,18 +138,23 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := e.faults.draw()
 	switch f {
 	case fault429:
+		note(http.StatusTooManyRequests, f)
 		e.tooManyRequests(w, e.retryAfter)
 		return
 	case fault5xx:
+		note(answerUnavailable.status, f)
 		e.write(w, answerUnavailable)
 		return
 	case faultHTML:
+		note(http.StatusInternalServerError, f)
 		e.writeHTML(w, http.StatusInternalServerError, serverErrorPage)
 		return
 	case faultBadOK:
+		note(http.StatusOK, f)
 		e.writeHTML(w, http.StatusOK, proxyPage)
 		return
 	case faultDropBefore:
+		note(0, f)
 		e.drop(w)
 		return
 	}
@@ -127,14 +163,17 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	switch f {
 	case faultDropAfter:
+		note(0, f)
 		e.drop(w)
 		return
 	case faultSlow:
 		if e.sleep(r.Context(), e.slowDelay); r.Context().Err() != nil {
+			note(0, f)
 			e.stats.answered(0) // the client went away: nobody gets the answer
 			return
 		}
 	}
+	note(a.status, f)
 	e.write(w, a)
 }
 

@@ -60,7 +60,15 @@ const (
 	faultDropAfter
 	faultSlow
 	numFaults
+	faultMaxRPS // not drawn: the server-side limit (Faults.MaxRPS)
 )
+
+// faultNames names each fault as Options.Log reports it: the flag of
+// pcsync sandbox that injects it.
+var faultNames = [...]string{
+	fault429: "fail-429", fault5xx: "fail-5xx", faultHTML: "fail-html", faultBadOK: "fail-bad-ok",
+	faultDropBefore: "drop-before", faultDropAfter: "drop-after", faultSlow: "slow", faultMaxRPS: "max-rps",
+}
 
 // injector draws the fault of each request.
 type injector struct {

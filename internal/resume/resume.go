@@ -32,13 +32,15 @@ type State struct {
 	count  int      // rows ok
 	sum    uint64   // order-free fingerprint of the ok rows' input fields
 	seed   maphash.Seed
+	path   string // the results file, read again by FirstDifference
+	comma  rune
 }
 
 // Load reads an earlier results file made from an input whose header is h.
 // It keeps the records of rows that ended ok. A last record cut short (the
 // process was killed while writing it) is ignored: its row is done again.
 func Load(path string, h csvsource.Header) (*State, error) {
-	s := &State{header: results.ResultsHeader(h), nIn: len(h.Names), seed: maphash.MakeSeed()}
+	s := &State{header: results.ResultsHeader(h), nIn: len(h.Names), seed: maphash.MakeSeed(), path: path, comma: h.Comma}
 	err := s.eachOK(path, h.Comma, func(rec *results.Record) error {
 		if s.Done(rec.Row) {
 			return nil
@@ -157,6 +159,52 @@ func (s *State) Verify(src job.Rows) error {
 		return fmt.Errorf("%w: the rows it records as ok differ from the input's", ErrMismatch)
 	}
 	return nil
+}
+
+// maxDifferenceRows bounds the ok rows FirstDifference holds in memory
+// (16 bytes or so each): past it, a mismatch is not located.
+const maxDifferenceRows = 1 << 21
+
+// FirstDifference locates, after Verify refused the input, the first row
+// that tells the input from the one the results came from: a row the
+// results record as ok whose values differ now (ok true, missing false),
+// or one the input no longer has (missing true). line is the input line
+// of a row that differs. src yields the input's rows again. It finds none
+// (row 0) when the results hold too many ok rows to compare one by one, or
+// cannot be read again.
+func (s *State) FirstDifference(src job.Rows) (row, line int, missing bool) {
+	if s.count > maxDifferenceRows {
+		return 0, 0, false
+	}
+	fps := make(map[int]uint64, s.count)
+	err := s.eachOK(s.path, s.comma, func(rec *results.Record) error {
+		if _, dup := fps[rec.Row]; !dup {
+			fps[rec.Row] = s.fingerprint(rec.Row, rec.Input[:s.nIn])
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, false
+	}
+	for {
+		r, err := src.Next()
+		if err != nil {
+			break
+		}
+		if fp, ok := fps[r.Index]; ok {
+			if fp != s.fingerprint(r.Index, r.Fields) {
+				return r.Index, r.Line, false
+			}
+			delete(fps, r.Index)
+		}
+	}
+	first := 0
+	for r := range fps {
+		if first == 0 || r < first {
+			first = r
+		}
+	}
+	return first, 0, first != 0
 }
 
 // Rewrite replaces the results file at path with its header and one ok

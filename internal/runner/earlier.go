@@ -26,6 +26,9 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 		s.notef(slog.LevelInfo, "--resume: no earlier results at %s; starting from the first row", resultsPath)
 		return nil, nil
 	}
+	if errors.Is(err, resume.ErrMismatch) {
+		return nil, Usagef("cannot resume: %w%s", err, afresh)
+	}
 	if err != nil {
 		return nil, Usagef("cannot resume: %w", err)
 	}
@@ -39,13 +42,43 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 		err = st.Verify(s.resumeRows(check, st))
 		check.Close()
 	}
+	if errors.Is(err, resume.ErrMismatch) {
+		err = fmt.Errorf("%w%s", err, s.firstDifference(st))
+	}
 	if err != nil {
-		return nil, Usagef("cannot resume from %s: %w", resultsPath, err)
+		return nil, Usagef("cannot resume from %s: %w%s", resultsPath, err, afresh)
 	}
 	if err := st.Rewrite(resultsPath, h.Comma); err != nil {
 		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", resultsPath, err)
 	}
 	return st, nil
+}
+
+// afresh says, after a refusal to resume, how to go on.
+const afresh = ". To start afresh, run without --resume (the earlier results are kept beside, renamed after their time) or with another --out; to send only what changed since an earlier run, use --state"
+
+// firstDifference words where the input first differs from the one an
+// earlier run's results came from: ": row 12 (line 13) differs from ...",
+// or "" when that cannot be told.
+func (s *Session) firstDifference(st *resume.State) string {
+	f, err := s.in.reopen()
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	src, err := csvsource.Open(f, csvsource.Options{Comma: s.opt.Comma})
+	if err != nil {
+		return ""
+	}
+	defer src.Close()
+	row, line, missing := st.FirstDifference(shard.Filter(src, src.Header(), s.opt.Shard, nil))
+	switch {
+	case row == 0:
+		return ""
+	case missing:
+		return fmt.Sprintf(": they record row %d as done, and the input has no row %d", row, row)
+	}
+	return fmt.Sprintf(": row %d of the input (line %d) differs from the row %d they record as done", row, line, row)
 }
 
 // resumeRows is the shard's rows of src, for checking an earlier run's

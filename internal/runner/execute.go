@@ -33,8 +33,8 @@ type Outcome struct {
 	NotInFailed int64 // rows not done that the failed-rows file leaves out (--mirror's removals)
 	// Err is why the run stopped before its end, nil when it did not:
 	// the context's error, a refusal of the credentials (a *UsageError),
-	// the API down for --give-up-after, a broken input record or a
-	// failure to write results. The rows not sent are marked skipped.
+	// the API down for --give-up-after, --max-failed crossed
+	// (ErrMaxFailed), a broken input record or a failure to write results. The rows not sent are marked skipped.
 	Err error
 }
 
@@ -46,6 +46,8 @@ func (o *Outcome) Stopped(interrupted bool) string {
 		return summary.StoppedRefused
 	case errors.Is(o.Err, worker.ErrGaveUp):
 		return summary.StoppedGaveUp
+	case errors.Is(o.Err, ErrMaxFailed):
+		return summary.StoppedMaxFailed
 	case o.Err != nil && !interrupted:
 		return summary.StoppedError
 	}
@@ -95,6 +97,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		return nil, err
 	}
 	defer out.close()
+	if out.kept != "" {
+		s.notef(slog.LevelInfo, "the earlier results %s are kept as %s (the %d newest are kept)", out.resultsPath, out.kept, KeepResults)
+	}
 	w, err := results.NewWriter(out.results, out.failed, h,
 		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
 	if err != nil {
@@ -112,6 +117,10 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if earlier != nil {
 		cfg.Skip, oc.AlreadyDone = earlier.Done, earlier.Count()
 		total -= oc.AlreadyDone
+	}
+	if o.MaxFailed.On {
+		limit := o.MaxFailed.Limit(total)
+		cfg.Halt, sum.MaxFailed = o.MaxFailed.halt(limit), &limit
 	}
 	if s.opt.Observer != nil {
 		s.opt.Observer.Started(sum, total)
@@ -145,6 +154,8 @@ func (s *Session) stopError(ctx context.Context, err error) error {
 	case errors.Is(err, worker.ErrRefused):
 		return Usagef("%w; stopped before sending the rest (marked skipped)", err)
 	case errors.Is(err, worker.ErrGaveUp):
+		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
+	case errors.Is(err, ErrMaxFailed):
 		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
 	case errors.As(err, &ce):
 		return fmt.Errorf("%s: %w (the rows before it were processed; see the results)", s.in.display(), err)
@@ -180,6 +191,33 @@ func checkSummaryJSON(path, input string, out *outputs) error {
 	}
 	if err := summary.CheckJSONPath(path); err != nil {
 		return Usagef("--summary-json: cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+// CheckMetricsFile refuses a --metrics-file path (opt.MetricsFile) that
+// could not be written at the end of the run or that names another file of
+// the run. The command checks it before anything else, so that even a run
+// refused later can write its metrics.
+func CheckMetricsFile(opt Options) error {
+	out := resolveOutputs(opt.Input, opt.Out, opt.Failed)
+	return checkEndFile("--metrics-file", opt.MetricsFile, opt.Input, out, opt.SummaryJSON, opt.State)
+}
+
+// checkEndFile refuses, before anything is sent, the path of a file
+// written at the end of the run (flag's) that could not be written then or
+// that names another file of the run.
+func checkEndFile(flag, path, input string, out *outputs, others ...string) error {
+	if path == "" {
+		return nil
+	}
+	for _, p := range append([]string{input, out.resultsPath, out.failedPath}, others...) {
+		if p != "-" && p != "" && SamePath(path, p) {
+			return Usagef("%s %s is also the input or another output of the run: choose another path", flag, path)
+		}
+	}
+	if err := summary.CheckJSONPath(path); err != nil {
+		return Usagef("%s: cannot write %s: %w", flag, path, err)
 	}
 	return nil
 }

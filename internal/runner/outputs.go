@@ -5,12 +5,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
 // Outputs are the files a run writes: the results and failed-rows files.
 type outputs struct {
 	resultsPath, failedPath string
+	kept                    string // where an earlier run's results were moved, if anywhere (keep.go)
 	results, failed         io.Writer
 	files                   []*os.File
 }
@@ -18,20 +20,46 @@ type outputs struct {
 // resolveOutputs fills in the default paths: beside the input,
 // contacts.csv gives contacts.results.csv and contacts.failed.csv
 // (pcsync.results.csv and pcsync.failed.csv in the working directory for
-// standard input).
+// standard input). A failed-rows file fed back is a round of its own:
+// contacts.failed.csv gives contacts.results-2.csv and
+// contacts.failed-2.csv, contacts.failed-2.csv gives the -3 files, and so
+// on, rather than names that pile up (contacts.failed.failed.csv).
 func resolveOutputs(input, results, failed string) *outputs {
 	out := &outputs{resultsPath: results, failedPath: failed}
-	base := "pcsync"
+	base, round := "pcsync", ""
 	if input != "-" {
 		base = strings.TrimSuffix(input, filepath.Ext(input))
+		dir, name := filepath.Split(base)
+		name, round = failedRound(name)
+		base = dir + name
 	}
 	if out.resultsPath == "" {
-		out.resultsPath = base + ".results.csv"
+		out.resultsPath = base + ".results" + round + ".csv"
 	}
 	if out.failedPath == "" {
-		out.failedPath = base + ".failed.csv"
+		out.failedPath = base + ".failed" + round + ".csv"
 	}
 	return out
+}
+
+// failedRound reads a failed-rows file's name (without its extension):
+// "contacts.failed" is round 1's, "contacts.failed-2" round 2's. It
+// returns the name of the original input and the suffix of the next
+// round ("-2", "-3", ...); for any other name, base itself and "".
+func failedRound(base string) (string, string) {
+	stem, n, ok := strings.Cut(base, ".failed")
+	if !ok || strings.Contains(n, ".failed") {
+		return base, ""
+	}
+	round := 1
+	if n != "" {
+		r, err := strconv.Atoi(strings.TrimPrefix(n, "-"))
+		if !strings.HasPrefix(n, "-") || err != nil || r < 2 {
+			return base, ""
+		}
+		round = r
+	}
+	return stem, "-" + strconv.Itoa(round+1)
 }
 
 // check refuses outputs that would clobber the input or each other.
@@ -51,8 +79,9 @@ func (out *outputs) check(input string) error {
 }
 
 // open creates (or truncates) both files; with appendResults (a resumed
-// run) the results file is added to instead. Results go to stdout when
-// their path is "-".
+// run) the results file is added to instead. An earlier run's results file
+// is never truncated: it is kept under another name first (keep.go).
+// Results go to stdout when their path is "-".
 func (out *outputs) open(appendResults bool, stdout io.Writer) error {
 	if out.resultsPath == "-" {
 		out.results = stdout
@@ -60,6 +89,12 @@ func (out *outputs) open(appendResults bool, stdout io.Writer) error {
 		flag := os.O_TRUNC
 		if appendResults {
 			flag = os.O_APPEND
+		} else {
+			kept, err := keepEarlier(out.resultsPath)
+			if err != nil {
+				return err
+			}
+			out.kept = kept
 		}
 		f, err := create(out.resultsPath, flag)
 		if err != nil {

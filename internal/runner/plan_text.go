@@ -49,9 +49,9 @@ func (p *Plan) Refused() bool { return p.Mirror != nil && p.Mirror.Refused }
 func (p *Plan) WriteText(out io.Writer, rate float64) error {
 	w := bufio.NewWriter(out)
 	if p.Shard.On() {
-		fmt.Fprintf(w, "pcsync: dry run: %d rows (shard %s), nothing sent\n", p.Rows, p.Shard)
+		fmt.Fprintf(w, "pcsync: dry run: %s (shard %s), nothing sent\n", summary.Plural(p.Rows, "row"), p.Shard)
 	} else {
-		fmt.Fprintf(w, "pcsync: dry run: %d rows, nothing sent\n", p.Rows)
+		fmt.Fprintf(w, "pcsync: dry run: %s, nothing sent\n", summary.Plural(p.Rows, "row"))
 	}
 	for i, act := range job.Actions {
 		if p.ByAction[i] > 0 {
@@ -67,17 +67,21 @@ func (p *Plan) WriteText(out io.Writer, rate float64) error {
 	}
 	p.writeState(w)
 	if p.HardBounced > 0 {
-		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
+		fmt.Fprintf(w, "warning: %s: each permanently deletes the contact\n", summary.Plural(p.HardBounced, "hard_bounced event"))
 	}
 	for _, s := range p.Samples {
 		fmt.Fprintf(w, "  row %d (line %d): %s\n", s.Row, s.Line, s.Error)
 	}
-	if p.Invalid > len(p.Samples) {
-		fmt.Fprintf(w, "  ... and %d more invalid rows\n", p.Invalid-len(p.Samples))
+	if more := p.Invalid - len(p.Samples); more > 0 {
+		fmt.Fprintf(w, "  ... and %s\n", summary.Plural(more, "more invalid row"))
 	}
 	if valid := p.Valid(); rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / rate * float64(time.Second))
-		fmt.Fprintf(w, "at %s the %d requests take at least %s\n", worker.FormatRate(rate), valid, summary.RoundDuration(d))
+		take := "take"
+		if valid == 1 {
+			take = "takes"
+		}
+		fmt.Fprintf(w, "at %s the %s %s at least %s\n", worker.FormatRate(rate), summary.Plural(valid, "request"), take, summary.RoundDuration(d))
 		if p.Shard.N > 1 {
 			fmt.Fprintf(w, "  the shop's API sees the %d shards' rates added up: give each run --rate R/%d\n", p.Shard.N, p.Shard.N)
 		}

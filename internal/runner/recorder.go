@@ -19,8 +19,10 @@ const flushGap = time.Millisecond
 // flushGap when it is busy. Everything is made durable (Config.Sync) at
 // least every SyncEvery while results come, and at the end.
 type recorder struct {
-	cfg  Config
-	kick chan struct{} // a result was written: flush soon
+	cfg    Config
+	kick   chan struct{} // a result was written: flush soon
+	halt   func(error)   // stops the run, for Config.Halt
+	halted bool          // Config.Halt stopped the run (under mu)
 
 	mu    sync.Mutex
 	cur   job.Result // the result being recorded
@@ -51,6 +53,12 @@ func (rec *recorder) emit(r job.Result) error {
 	}
 	if sum := rec.cfg.Summary; sum != nil {
 		sum.Add(cur)
+		if rec.cfg.Halt != nil && rec.halt != nil && !rec.halted {
+			if err := rec.cfg.Halt(sum); err != nil {
+				rec.halted = true
+				rec.halt(err)
+			}
+		}
 	}
 	if inc := rec.cfg.Incremental; inc != nil && cur.Status == job.StatusOK && cur.Job.Action.Writes() {
 		inc.Applied(&cur.Job)

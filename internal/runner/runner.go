@@ -50,6 +50,11 @@ type Config struct {
 	// run applied with the same parameters (they are recorded unchanged),
 	// and learns the rows this run applies (--state).
 	Incremental Incremental
+	// Halt, when set, is asked after every result is counted in Summary
+	// whether the run must stop: its first error stops sending (as an
+	// interrupt does: the rows not sent are recorded skipped), and Run
+	// returns it.
+	Halt func(*summary.Summary) error
 	// Then, when set, yields tasks to send once the input's last row has
 	// been read (the removals of --mirror). Their rows are not input rows:
 	// their Origin is job.OriginMirror.
@@ -70,7 +75,11 @@ var ErrSink = errors.New("cannot write results")
 // through the recorder themselves: no goroutine stands between the input,
 // the requests and the results file, so a row costs no hand-off.
 func Run(ctx context.Context, cfg Config) error {
+	parent := ctx
+	ctx, halt := context.WithCancelCause(ctx)
+	defer halt(nil)
 	rec := newRecorder(cfg)
+	rec.halt = halt
 	finish := rec.start()
 	f := &feeder{cfg: cfg, emit: rec.emit}
 	err := cfg.Pool.Run(ctx, f, rec.emit)
@@ -80,8 +89,10 @@ func Run(ctx context.Context, cfg Config) error {
 	switch {
 	case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSink):
 		return err
+	case parent.Err() == nil && ctx.Err() != nil:
+		return context.Cause(ctx) // Config.Halt's
 	}
-	return ctx.Err()
+	return parent.Err()
 }
 
 // feeder is the pool's Feed: it reads the input, records the rows that are

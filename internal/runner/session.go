@@ -28,10 +28,12 @@ type Options struct {
 	Mirror           bool          // --mirror: the file is the segment's whole membership
 	MaxRemovals      float64       // --mirror's guard: the share of the segment a run may remove
 	StateLockTimeout time.Duration // how long to wait for another run's lock on the state (0: state's default)
+	MaxFailed        MaxFailed     // --max-failed: stop past this many rows failed or invalid
 
 	Out, Failed string // the results and failed-rows files; "" puts them beside the input; Out "-" is Stdout
 	Stdout      io.Writer
 	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
+	MetricsFile string // --metrics-file, for CheckMetricsFile ("": none)
 
 	// Observer hears what the run has to say, and when rows start and
 	// stop being sent; nil hears nothing.

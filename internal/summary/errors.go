@@ -58,7 +58,9 @@ func (t *errorTable) add(msg string) {
 	t.groups = append(t.groups, ErrorCount{Message: key, Count: 1})
 }
 
-// top returns the topN largest groups, largest first, ties by message.
+// top returns the topN largest groups, largest first, ties by message;
+// topN+1 when that leaves no other error: one group more says more than
+// "(other errors)" would.
 func (t *errorTable) top() []ErrorCount {
 	out := slices.Clone(t.groups)
 	slices.SortFunc(out, func(a, b ErrorCount) int {
@@ -67,7 +69,11 @@ func (t *errorTable) top() []ErrorCount {
 		}
 		return cmp.Compare(a.Message, b.Message)
 	})
-	if len(out) > t.topN {
+	var grouped int64
+	for _, g := range out {
+		grouped += g.Count
+	}
+	if len(out) > t.topN && !(len(out) == t.topN+1 && grouped == t.total) {
 		out = out[:t.topN]
 	}
 	return out

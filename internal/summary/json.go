@@ -17,7 +17,8 @@ import (
 //	 out when unknown), "already_done": N (a resumed run only),
 //	 "by_action": {ACTION: {"total": N, one count per status}, ...},
 //	 "top_errors": [{"message": S, "count": N}, ...], "other_errors": N,
-//	 "exit_code": N, "interrupted": B, "stopped": S}
+//	 "max_failed": N (with --max-failed only), "exit_code": N,
+//	 "interrupted": B, "stopped": S}
 //
 // by_action holds every action of job.Actions, and NoActionLabel when
 // rows had no valid action.
@@ -35,6 +36,7 @@ type summaryJSON struct {
 	ByAction       byActionJSON `json:"by_action"`
 	TopErrors      []ErrorCount `json:"top_errors"` // never nil: [] rather than null
 	OtherErrors    int64        `json:"other_errors"`
+	MaxFailed      *int64       `json:"max_failed,omitempty"`
 	ExitCode       int          `json:"exit_code"`
 	Interrupted    bool         `json:"interrupted"`
 	Stopped        string       `json:"stopped"`
@@ -78,6 +80,7 @@ func (s *Summary) document() *summaryJSON {
 		},
 		TopErrors:   s.TopErrors(),
 		OtherErrors: s.OtherErrors(),
+		MaxFailed:   s.MaxFailed,
 		ExitCode:    s.ExitCode,
 		Interrupted: s.Interrupted,
 		Stopped:     s.Stopped,

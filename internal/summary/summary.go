@@ -25,6 +25,8 @@ const (
 	StoppedRefused = "refused" // the API refused the credentials
 	StoppedGaveUp  = "gave_up" // every request kept failing (--give-up-after)
 	StoppedError   = "error"   // a broken input record or a failure to write results
+	// StoppedMaxFailed: more rows failed or were invalid than --max-failed allows.
+	StoppedMaxFailed = "max_failed"
 )
 
 // Summary counts rows by action and status, with the requests sent for
@@ -54,6 +56,9 @@ type Summary struct {
 	// Stopped says why the run stopped before its end (one of the Stopped
 	// constants), or is empty.
 	Stopped string
+	// MaxFailed is --max-failed as a number of this run's rows, nil
+	// without it.
+	MaxFailed *int64
 }
 
 // Options configures a Summary.
@@ -184,12 +189,13 @@ func (s *Summary) OtherErrors() int64 {
 	return n
 }
 
-// RowsPerSecond returns the effective rate, 0 when Elapsed is unknown.
+// RowsPerSecond returns the effective rate, 0 when Elapsed is unknown:
+// the rows dealt with, skipped ones (never sent) aside, per second.
 func (s *Summary) RowsPerSecond() float64 {
 	if s.Elapsed <= 0 {
 		return 0
 	}
-	return float64(s.Total()) / s.Elapsed.Seconds()
+	return float64(s.Total()-s.Status(job.StatusSkipped)) / s.Elapsed.Seconds()
 }
 
 // actionLabel names action index a.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -305,6 +306,15 @@ top errors (rows):
 	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 rows in 3s (2 rows/s), 10 requests" {
 		t.Errorf("headline %q", first)
 	}
+	// Stopped early: the skipped rows are neither dealt with nor in the rate.
+	for range 3 {
+		s.Add(result(job.SegmentsAdd, job.StatusSkipped, 0, "not sent: the run was stopped"))
+	}
+	b.Reset()
+	s.WriteText(&b)
+	if first, _, _ := strings.Cut(b.String(), "\n"); first != "pcsync: 6 of 9 rows dealt with in 3s (2 rows/s), 10 requests; 3 skipped (not sent)" {
+		t.Errorf("headline %q", first)
+	}
 }
 
 func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
@@ -314,7 +324,7 @@ func TestWriteTextShowsUnchangedOnlyWhenSomeRowIs(t *testing.T) {
 	s.Add(result(job.SubscriptionsManage, job.StatusUnchanged, 0, "not sent: applied with the same parameters at 2026-01-02T03:04:05Z"))
 	var b bytes.Buffer
 	s.WriteText(&b)
-	want := `pcsync: 3 rows, 1 requests
+	want := `pcsync: 3 rows, 1 request
   action                         ok   failed  invalid  skipped duplicate unchanged
   segments/add                    1        0        0        0         0         1
   subscriptions/manage            0        0        0        0         0         1
@@ -392,6 +402,29 @@ func TestRemovalsNotDone(t *testing.T) {
 			}
 			if got := s.RemovalsNotDone(); got != tt.want {
 				t.Errorf("RemovalsNotDone = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTopErrorsNeverHideASixth: with six groups the sixth is shown rather
+// than "1 (other errors)"; with seven, two are other errors.
+func TestTopErrorsNeverHideASixth(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		groups, shown int
+		other         int64
+	}{{5, 5, 0}, {6, 6, 0}, {7, 5, 2}} {
+		t.Run(strconv.Itoa(tt.groups), func(t *testing.T) {
+			t.Parallel()
+			s := New(Options{})
+			for g := range tt.groups {
+				s.AddRow(job.SegmentsAdd.Index(), job.StatusFailed, 1, "error "+strconv.Itoa(g))
+			}
+			var b strings.Builder
+			s.WriteText(&b)
+			if n := len(s.TopErrors()); n != tt.shown || s.OtherErrors() != tt.other || strings.Contains(b.String(), "(other errors)") != (tt.other > 0) {
+				t.Errorf("%d shown, %d other:\n%s", n, s.OtherErrors(), b.String())
 			}
 		})
 	}

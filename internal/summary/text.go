@@ -22,11 +22,15 @@ import (
 //	  total                          15        0        0        0         0
 func (s *Summary) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
-	if s.Elapsed > 0 {
-		fmt.Fprintf(b, "pcsync: %d rows in %s (%.0f rows/s), %d requests\n",
-			s.Total(), RoundDuration(s.Elapsed), s.RowsPerSecond(), s.Requests())
+	if skipped := s.Status(job.StatusSkipped); s.Elapsed > 0 && skipped > 0 {
+		// Stopped early: the rate is the rows dealt with, over the time.
+		fmt.Fprintf(b, "pcsync: %d of %s dealt with in %s (%.0f rows/s), %s; %d skipped (not sent)\n",
+			s.Total()-skipped, Plural(s.Total(), "row"), RoundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"), skipped)
+	} else if s.Elapsed > 0 {
+		fmt.Fprintf(b, "pcsync: %s in %s (%.0f rows/s), %s\n",
+			Plural(s.Total(), "row"), RoundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"))
 	} else {
-		fmt.Fprintf(b, "pcsync: %d rows, %d requests\n", s.Total(), s.Requests())
+		fmt.Fprintf(b, "pcsync: %s, %s\n", Plural(s.Total(), "row"), Plural(s.Requests(), "request"))
 	}
 	cols := s.columns()
 	fmt.Fprintf(b, "  %-24s", "action")
@@ -89,4 +93,13 @@ func RoundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// Plural counts n of noun, the noun pluralised when n is not 1: "1 row",
+// "0 rows", "15 rows". Every noun pcsync counts takes an s.
+func Plural[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }

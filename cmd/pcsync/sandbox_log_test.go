@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pcsync/pcsync/internal/emulator"
+)
+
+// TestBinarySandboxLog serves the sandbox with --log and faults, runs
+// pcsync against it, and reads the log: one line per request the run
+// counted, faults named, the secret nowhere.
+func TestBinarySandboxLog(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	sb := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--log", "--fail-5xx", "20%", "--drop-before", "10%", "--seed", "7")
+	stdout, err := sb.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	env := os.Environ()
+	secret := ""
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, "export "); ok {
+			env = append(env, v)
+			if s, ok := strings.CutPrefix(v, envShopSecret+"="); ok {
+				secret = s
+			}
+		}
+		if strings.HasPrefix(line, "Stop with") {
+			break
+		}
+	}
+	logged := make(chan []string, 1)
+	go func() {
+		var lines []string
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+		}
+		logged <- lines
+	}()
+
+	in := filepath.Join(t.TempDir(), "demo.csv")
+	demo, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(in, demo, 0o644)
+	run := exec.Command(bin, "run", "--rate", "0", "--quiet", "--give-up-after", "0", "--retries", "8", in)
+	run.Env = append(env, "PCSYNC_SUMMARY_JSON="+filepath.Join(filepath.Dir(in), "s.json"))
+	out, err := run.CombinedOutput()
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	requests := regexp.MustCompile(`, (\d+) requests\n`).FindStringSubmatch(string(out))
+	if requests == nil {
+		t.Fatalf("no request count in:\n%s", out)
+	}
+
+	sb.Process.Signal(syscall.SIGINT)
+	if err := sb.Wait(); err != nil {
+		t.Errorf("sandbox exit: %v", err)
+	}
+	lines := <-logged
+	re := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} (GET|POST) /(segments|subscriptions)/[a-z]+ (\d{3}|- \(no answer\))( fault=(fail-5xx|drop-before))?$`)
+	seen := map[string]int{}
+	for _, l := range lines {
+		m := re.FindStringSubmatch(l)
+		if m == nil {
+			t.Errorf("log line %q", l)
+			continue
+		}
+		seen[m[3]+m[4]]++
+		if secret == "" || strings.Contains(l, secret) {
+			t.Errorf("the secret (%q) in %q", secret, l)
+		}
+	}
+	if got := len(lines); requests[1] != strconv.Itoa(got) {
+		t.Errorf("%d lines logged for %s requests:\n%s", got, requests[1], strings.Join(lines, "\n"))
+	}
+	if seen["200"] == 0 || seen["503 fault=fail-5xx"] == 0 || seen["- (no answer) fault=drop-before"] == 0 {
+		t.Errorf("log lines by status and fault: %v", seen)
+	}
+}
+
+// TestSandboxLogLine pins the format of one line.
+func TestSandboxLogLine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	at := func() time.Time { return time.Date(2026, 11, 28, 18, 50, 1, 204e6, time.UTC) }
+	log := requestLogger(&b, at)
+	log(emulator.Entry{Method: "POST", Path: "/segments/add", Status: 200})
+	log(emulator.Entry{Method: "GET", Path: "/segments/get", Status: 429, Fault: "max-rps"})
+	log(emulator.Entry{Method: "POST", Path: "/subscriptions/manage", Fault: "drop-after"})
+	want := "18:50:01.204 POST /segments/add 200\n18:50:01.204 GET /segments/get 429 fault=max-rps\n18:50:01.204 POST /subscriptions/manage - (no answer) fault=drop-after\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
