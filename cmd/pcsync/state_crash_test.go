@@ -67,6 +67,17 @@ func TestStateAfterSIGKILL(t *testing.T) {
 			}
 			cmd.Process.Signal(syscall.SIGKILL)
 			cmd.Wait()
+			// Requests the killed process had already written may reach the
+			// emulator's handlers a moment later: wait for the count to settle
+			// before the next run's requests are counted.
+			for n, settle := int64(-1), time.Now().Add(5*time.Second); time.Now().Before(settle); {
+				if m := em.Stats().Requests; m != n {
+					n = m
+					time.Sleep(50 * time.Millisecond) // polling an external process's traffic; bounded
+					continue
+				}
+				break
+			}
 
 			st, err := state.Open(stateFile, state.Options{ReadOnly: true})
 			if err != nil {

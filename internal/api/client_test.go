@@ -281,8 +281,12 @@ func TestNewHTTPClientConnections(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if opened > 4 {
-		t.Errorf("400 requests from 16 callers opened %d connections, want at most 4", opened)
+	// At most the 4 the pool may hold, and one or two more for a
+	// connection net/http gave up on and replaced on a loaded machine;
+	// http.DefaultTransport, which keeps 2 idle connections a host and
+	// does not cap them, opens one for most of the 400 requests.
+	if opened > 6 {
+		t.Errorf("400 requests from 16 callers opened %d connections, want about 4", opened)
 	}
 }
 

@@ -64,7 +64,7 @@ func TestBytesIsTheHeapTheTableTakes(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		heap := int(after.HeapAlloc) - int(before.HeapAlloc)
 		est := tab.Bytes()
-		if hint >= 5000 && (est < heap*9/10 || est > heap*11/10) {
+		if hint >= 100_000 && (est < heap*9/10 || est > heap*11/10) {
 			t.Errorf("hint %d: Bytes = %d, the heap grew by %d", hint, est, heap)
 		}
 		if est <= 0 {
