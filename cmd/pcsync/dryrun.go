@@ -51,6 +51,16 @@ func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (
 	if p.State != nil {
 		fmt.Fprintf(w, "  %-24s %8d\n", "unchanged (not sent)", p.Unchanged)
 	}
+	if p.Blank > 0 {
+		fmt.Fprintf(w, "  %d blank rows skipped (every cell empty; not validated, not sent, not in the results)\n", p.Blank)
+	}
+	info, warn := sess.ColumnNotes()
+	for _, s := range info {
+		fmt.Fprintf(w, "%s\n", s)
+	}
+	for _, s := range warn {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
 	refused := printStatePlan(w, p, valid, float64(o.MaxRemovals))
 	if p.HardBounced > 0 {
 		fmt.Fprintf(w, "warning: %d hard_bounced events: each permanently deletes the contact\n", p.HardBounced)
@@ -59,7 +69,13 @@ func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (
 		fmt.Fprintf(w, "  row %d (line %d): %s\n", s.Row, s.Line, s.Error)
 	}
 	if p.Invalid > len(p.Samples) {
-		fmt.Fprintf(w, "  ... and %d more invalid rows\n", p.Invalid-len(p.Samples))
+		if o.InvalidOut != "" {
+			fmt.Fprintf(w, "  ... and %d more invalid rows (all %d in %s)\n", p.Invalid-len(p.Samples), p.Invalid, o.InvalidOut)
+		} else {
+			fmt.Fprintf(w, "  ... and %d more invalid rows (--invalid-out PATH writes them all)\n", p.Invalid-len(p.Samples))
+		}
+	} else if o.InvalidOut != "" {
+		fmt.Fprintf(w, "  the %d invalid rows are in %s\n", p.Invalid, o.InvalidOut)
 	}
 	if o.Rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / float64(o.Rate) * float64(time.Second))

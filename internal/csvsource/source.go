@@ -15,6 +15,7 @@ const rowBuffer = 256
 // Options configures a Source.
 type Options struct {
 	Comma rune // 0 = detect from the header line: the most frequent of ',', ';', '\t' outside quotes (ties and none → ',')
+	Map   Map  // --map: header names read as fields, besides the fields' own names and the built-in synonyms
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a
@@ -27,7 +28,6 @@ type Source struct {
 
 	batch []job.Row // rows of the batch not yet returned, from head
 	head  int
-	index int
 	err   error // returned by every later Next
 }
 
@@ -99,11 +99,15 @@ func (s *Source) fill() error {
 		return &Error{Err: err} // from gocsv itself
 	}
 	for k := range recs {
-		s.index++
-		s.batch = append(s.batch, job.Row{Index: s.index, Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
+		s.batch = append(s.batch, job.Row{Index: s.dec.index[k], Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
 	}
 	return nil
 }
+
+// Blank returns how many blank rows (every cell empty or white space) Next
+// has skipped so far. A blank row is not returned, but keeps its number:
+// the row after it is numbered as if it were there.
+func (s *Source) Blank() int { return s.dec.blank }
 
 // Close ends the Source: Next then returns ErrClosed. Nothing runs in the
 // background, so there is nothing to stop or wait for. It is safe to call

@@ -173,6 +173,7 @@ func TestSourceDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got error %v", err)
 			}
+			h.Fields = nil // mapping_test.go checks them
 			if !reflect.DeepEqual(h, tt.header) {
 				t.Errorf("header:\ngot  %#v\nwant %#v", h, tt.header)
 			}
@@ -206,7 +207,7 @@ func TestSourceErrors(t *testing.T) {
 		{
 			name: "duplicate known column", in: "Email,action,email \na,b,c\n", rows: -1, is: ErrDuplicateColumn,
 			line: 1, column: 3, colName: "email ",
-			msg: `line 1, column 3 (email ): duplicate column: "email " means the same as column 1 (Email)`,
+			msg: `line 1, column 3 (email ): duplicate column: "email " and "Email" (column 1) both map to email; keep one, or --map one of them to another field`,
 		},
 		{name: "duplicate after normalization", in: "segment_id;email;Segment-ID\n", rows: -1, is: ErrDuplicateColumn, line: 1, column: 3, colName: "Segment-ID"},
 		{name: "duplicate on the second line of the header", in: "\"x\ny\",phone,Phone\n", rows: -1, is: ErrDuplicateColumn, line: 2, column: 3, colName: "Phone"},

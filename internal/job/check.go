@@ -142,18 +142,70 @@ func checkSegmentID(raw, fallback string, p *Problems) api.SegmentID {
 		p.add("segment_id", "", "required for segments/add and segments/remove (give a segment_id column or --segment-id)")
 		return ""
 	}
-	if len(v) > 64 {
-		p.add("segment_id", raw, "longer than 64 characters")
+	id, err := ParseSegmentID(v)
+	if err != nil {
+		p.add("segment_id", v, err.Error())
 		return ""
 	}
-	for i := 0; i < len(v); i++ {
-		if v[i] <= ' ' || v[i] == 0x7f {
-			p.add("segment_id", raw, "contains spaces or control characters")
-			return ""
+	return id
+}
+
+// spreadsheetHint ends the problems a spreadsheet's formatting causes.
+const spreadsheetHint = "format the column as Text in the spreadsheet"
+
+// ParseSegmentID reads a segment id: a positive integer that fits in 64
+// bits, in decimal digits. A spreadsheet's integer-valued decimal
+// ("100500.0") is read as the integer; leading zeros are dropped. Signs,
+// scientific notation, other decimals, text and formulas are refused with
+// the reason. The id returned is canonical, so it is sent as a JSON number.
+func ParseSegmentID(v string) (api.SegmentID, error) {
+	s := v
+	if dot := strings.IndexByte(s, '.'); dot >= 0 && strings.Trim(s[dot+1:], "0") == "" && dot+1 < len(s) {
+		s = s[:dot] // 100500.0 → 100500
+	}
+	switch {
+	case s == "":
+		return "", segmentIDError("not a number")
+	case s[0] == '=':
+		return "", segmentIDError("a spreadsheet formula, not its value; " + spreadsheetHint)
+	case s[0] == '-' || s[0] == '+':
+		return "", segmentIDError("a segment id is a positive whole number, without a sign")
+	}
+	digits, exp := true, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case (c == 'e' || c == 'E') && i > 0:
+			exp = true
+			digits = false
+		default:
+			digits = false
 		}
 	}
-	return api.SegmentID(v)
+	if !digits {
+		if exp && strings.ContainsAny(s, "0123456789") && strings.Trim(s, "0123456789.eE+-") == "" {
+			return "", segmentIDError("scientific notation, as a spreadsheet shows a long number; " + spreadsheetHint)
+		}
+		if strings.IndexByte(s, '.') >= 0 && strings.Trim(s, "0123456789.") == "" {
+			return "", segmentIDError("a segment id is a whole number, not a decimal")
+		}
+		return "", segmentIDError("a segment id is a positive whole number")
+	}
+	s = strings.TrimLeft(s, "0")
+	if s == "" {
+		return "", segmentIDError("a segment id is a positive whole number, not 0")
+	}
+	if len(s) > 19 || (len(s) == 19 && s > "9223372036854775807") {
+		return "", segmentIDError("too large for a segment id (at most 9223372036854775807); " + spreadsheetHint + " if it was rounded")
+	}
+	return api.SegmentID(s), nil
 }
+
+// segmentIDError is a problem with a segment id.
+type segmentIDError string
+
+func (e segmentIDError) Error() string { return string(e) }
 
 var (
 	yes = true

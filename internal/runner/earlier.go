@@ -34,7 +34,7 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 		return nil, err
 	}
 	defer f.Close()
-	check, err := csvsource.Open(f, csvsource.Options{Comma: s.opt.Comma})
+	check, err := csvsource.Open(f, s.src.Header().Options())
 	if err == nil {
 		err = st.Verify(s.resumeRows(check, st))
 		check.Close()

@@ -122,6 +122,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.opt.Observer.Stopped()
 	}
 	closeErr := out.close()
+	if b := s.src.Blank(); b > 0 {
+		s.notef(slog.LevelInfo, "%d blank rows skipped (every cell empty; not in the results)", b)
+	}
 	oc.NotInFailed = sum.RemovalsNotDone()
 	if oc.NotInFailed > 0 {
 		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", oc.NotInFailed)

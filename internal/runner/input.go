@@ -3,6 +3,7 @@ package runner
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/shard"
@@ -22,7 +23,7 @@ type inputFile struct {
 // broken CSV is refused before any request is sent and progress has its
 // total. It returns the number of data rows and, with a shard, the number
 // of the shard's rows, counted in the same pass (one hash per row).
-func openInput(name string, stdin io.Reader, comma rune, spec shard.Spec) (in *inputFile, all, mine int, err error) {
+func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.Spec) (in *inputFile, all, mine int, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
@@ -32,7 +33,7 @@ func openInput(name string, stdin io.Reader, comma rune, spec shard.Spec) (in *i
 	} else if in.File, err = os.Open(name); err != nil {
 		return nil, 0, 0, Usagef("cannot read input: %w", err)
 	}
-	all, mine, err = scan(in.File, comma, spec)
+	all, mine, err = scan(in.File, opts, spec)
 	if err == nil {
 		_, err = in.Seek(0, io.SeekStart)
 	}
@@ -87,8 +88,7 @@ func spool(r io.Reader) (*os.File, error) {
 
 // scan is the structural pre-scan: the number of rows, and the number of
 // the shard's rows (all of them without a shard).
-func scan(r io.Reader, comma rune, spec shard.Spec) (all, mine int, err error) {
-	opts := csvsource.Options{Comma: comma}
+func scan(r io.Reader, opts csvsource.Options, spec shard.Spec) (all, mine int, err error) {
 	if !spec.On() {
 		all, err = csvsource.Scan(r, opts)
 		return all, all, err
@@ -108,13 +108,43 @@ func scan(r io.Reader, comma rune, spec shard.Spec) (all, mine int, err error) {
 
 // checkHeader refuses an input whose rows could never be sent.
 func checkHeader(h csvsource.Header, defaultAction bool) error {
-	if !h.Has("email") && !h.Has("phone") {
-		return Usagef("the input has no email or phone column (its columns: %v)", h.Names)
+	if h.Field("email") < 0 && h.Field("phone") < 0 {
+		for _, name := range h.Names {
+			if looksLikeData(name) {
+				return Usagef("the first line looks like data (%s): add a header line such as `email`", csvsource.Quote(name))
+			}
+		}
+		names := make([]string, len(h.Names))
+		for i, n := range h.Names {
+			names[i] = csvsource.Quote(n)
+		}
+		return Usagef("the input has no email or phone column (its columns: %s); name one email or phone, or map it: --map 'Header=email'",
+			strings.Join(names, ", "))
 	}
-	if !h.Has("action") && !defaultAction {
+	if h.Field("action") < 0 && !defaultAction {
 		return Usagef("the input has no action column: give one, or --action for every row")
 	}
 	return nil
+}
+
+// looksLikeData reports whether a header name is rather a contact: an
+// email address, or a phone number (digits, with + ( ) - . and spaces).
+func looksLikeData(name string) bool {
+	v := strings.TrimSpace(name)
+	if at := strings.IndexByte(v, '@'); at > 0 && strings.IndexByte(v[at:], '.') > 0 {
+		return true
+	}
+	digits := 0
+	for _, c := range v {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case strings.ContainsRune("+()-. ", c):
+		default:
+			return false
+		}
+	}
+	return digits >= 6
 }
 
 // displayName names an input in messages.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -15,9 +16,10 @@ import (
 
 // Options is one run as the command line describes it.
 type Options struct {
-	Input    string    // the input's path; "-" reads Stdin (spooled to a temporary file)
-	Stdin    io.Reader // standard input
-	Comma    rune      // the delimiter; 0 detects it from the header
+	Input    string        // the input's path; "-" reads Stdin (spooled to a temporary file)
+	Stdin    io.Reader     // standard input
+	Comma    rune          // the delimiter; 0 detects it from the header
+	Map      csvsource.Map // --map: header names read as fields
 	Defaults job.Defaults
 	Shard    shard.Spec // the zero Spec: every row
 	Dedupe   bool       // send exact duplicates once
@@ -31,6 +33,7 @@ type Options struct {
 	Out, Failed string // the results and failed-rows files; "" puts them beside the input; Out "-" is Stdout
 	Stdout      io.Writer
 	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
+	InvalidOut  string // with a dry run (Plan): every invalid row is written to this CSV ("": none)
 
 	// Observer hears what the run has to say, and when rows start and
 	// stop being sent; nil hears nothing.
@@ -72,11 +75,11 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, err := openInput(opt.Input, opt.Stdin, opt.Comma, opt.Shard)
+	in, all, mine, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Shard)
 	if err != nil {
 		return nil, err
 	}
-	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma})
+	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map})
 	if err != nil {
 		in.Close()
 		return nil, Usagef("%s: %w", in.display(), err)
@@ -139,7 +142,21 @@ func (s *Session) Plan(ctx context.Context, shopID string) (*Plan, error) {
 		return nil, err
 	}
 	defer inc.close()
-	p, err := MakePlan(ctx, s.rows(), s.opt.Defaults, s.dedupe(s.mine), inc.incremental(), dryRunSamples)
+	inv, err := s.openInvalidOut()
+	if err != nil {
+		return nil, err
+	}
+	var onInvalid func(*job.Row, error) error
+	if inv != nil {
+		onInvalid = inv.write
+	}
+	p, err := makePlan(ctx, s.rows(), s.opt.Defaults, s.dedupe(s.mine), inc.incremental(), dryRunSamples, onInvalid)
+	p.Blank = s.src.Blank()
+	if inv != nil {
+		if cerr := inv.close(err == nil); err == nil && cerr != nil {
+			return nil, fmt.Errorf("--invalid-out %s: %w", s.opt.InvalidOut, cerr)
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
