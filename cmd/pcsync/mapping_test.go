@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pcsync/pcsync/internal/emulator"
+)
+
+// readCSVComma reads a CSV written with comma, a byte order mark stripped.
+func readCSVComma(t *testing.T, path string, comma rune) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF")))
+	r.Comma = comma
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return recs
+}
+
+// TestExcelExportExample: testdata/examples/excel-export.csv, as Excel
+// saves a sheet (BOM, ';', CRLF, natural headers, a blank row), dry-runs
+// and runs clean with --action alone: its columns are read by their
+// synonyms, the blank row is skipped, and the results keep its header.
+func TestExcelExportExample(t *testing.T) {
+	t.Parallel()
+	in := writeFile(t, "excel-export.csv", readTestdata(t, filepath.Join("examples", "excel-export.csv")))
+	em, env := shop(t, emulator.Faults{})
+	d := pcsync(t, env, "", "run", "--dry-run", "--action", "segments/add", in)
+	for _, want := range []string{
+		"dry run: 4 rows", "invalid                         0", "1 blank rows skipped",
+		"columns read as fields: E-mail Address → email, Mobile Phone → phone, Segment → segment_id",
+		`columns not used (carried into the results untouched): "First Name"`,
+		`"segment_id":100500`,
+	} {
+		if !strings.Contains(d.stdout, want) {
+			t.Errorf("dry run lacks %q:\n%s%s", want, d.stdout, d.stderr)
+		}
+	}
+	if d.code != exitOK || em.Stats().Requests != 0 {
+		t.Fatalf("dry run: exit %d, %d requests\n%s%s", d.code, em.Stats().Requests, d.stdout, d.stderr)
+	}
+
+	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--action", "segments/add", in)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"E-mail Address → email", "1 blank rows skipped"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("run's stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if n := em.Stats().Requests; n != 4 {
+		t.Errorf("%d requests, want 4", n)
+	}
+	if m := em.SegmentSize("100500"); m != 3 {
+		t.Errorf("segment 100500 has %d members, want 3 (100500.0 is 100500)", m)
+	}
+	recs := readCSVComma(t, strings.TrimSuffix(in, ".csv")+".results.csv", ';')
+	if got := strings.Join(recs[0][1:5], ";"); got != "E-mail Address;Mobile Phone;Segment;First Name" {
+		t.Errorf("results header %q: want the input's names", got)
+	}
+	if len(recs) != 5 {
+		t.Fatalf("%d result rows, want 4 (the blank row left out)", len(recs)-1)
+	}
+	rows := map[string]string{}
+	for _, rec := range recs[1:] {
+		rows[rec[1]+rec[2]] = rec[0]
+	}
+	if rows["linus@example.com"] != "5" || rows["alan@example.com+1 (555) 010-0199"] != "3" {
+		t.Errorf("row numbers %v: want linus@example.com as row 5 (the blank row keeps its number)", rows)
+	}
+}
+
+// TestColumnMapping: synonyms and --map read natural headers; two
+// columns read as one field are refused naming both; unused columns are
+// named, with a fix for a near miss.
+func TestColumnMapping(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		args     []string
+		env      map[string]string
+		code     int
+		want     []string // in stdout+stderr
+	}{
+		{name: "synonyms", in: "E-mail Address;Mobile Phone;Segment\r\nada@example.com;;100500\r\n",
+			args: []string{"--action", "segments/add"}, code: exitOK,
+			want: []string{"E-mail Address → email, Mobile Phone → phone, Segment → segment_id"}},
+		{name: "more synonyms", in: "Email Address,Phone Number\nada@example.com,+15550100199\n",
+			args: []string{"--action", "segments/get"}, code: exitOK, want: []string{"Email Address → email, Phone Number → phone"}},
+		{name: "map", in: "Kontakt,Gruppe,Notiz\nada@example.com,100500,x\n",
+			args: []string{"--action", "segments/add", "--map", "kontakt=email, GRUPPE=segment_id"}, code: exitOK,
+			want: []string{"Kontakt → email (--map), Gruppe → segment_id (--map)", `columns not used (carried into the results untouched): "Notiz"`}},
+		{name: "map from the environment", in: "Kontakt\nada@example.com\n", env: map[string]string{"PCSYNC_MAP": "Kontakt=email"},
+			args: []string{"--action", "segments/get"}, code: exitOK, want: []string{"Kontakt → email (--map)"}},
+		{name: "two columns for one field", in: "Mobile,Phone,email\n1,2,a@b.co\n", args: []string{"--action", "segments/get"},
+			code: exitUsage, want: []string{`"Phone" and "Mobile" (column 1) both map to phone`}},
+		{name: "map onto a field the file has", in: "email,Work Mail\na@b.co,c@d.co\n", args: []string{"--action", "segments/get", "--map", "Work Mail=email"},
+			code: exitUsage, want: []string{`"Work Mail" and "email" (column 1) both map to email`}},
+		{name: "bad map", in: "email\na@b.co\n", args: []string{"--action", "segments/get", "--map", "x=nothing"},
+			code: exitUsage, want: []string{`"nothing" is not a field`}},
+		{name: "near miss", in: "email,Segmnt ID\na@b.co,100500\n", args: []string{"--action", "segments/get"},
+			code: exitOK, want: []string{`warning: column "Segmnt ID" is not used: did you mean segment_id? --map 'Segmnt ID=segment_id'`}},
+		{name: "default applied while a near miss exists", in: "email,Segmnt\na@b.co,7\n", args: []string{"--action", "segments/add", "--segment-id", "100500"},
+			code: exitOK, want: []string{`--segment-id 100500 is applied to every row while column "Segmnt" is not used: did you mean segment_id? --map 'Segmnt=segment_id'`}},
+		{name: "default beside a segment column", in: "email;Segment\na@b.co;100500\nc@d.co;\n", args: []string{"--action", "segments/add", "--segment-id", "42"},
+			code: exitOK, want: []string{`--segment-id 42 applies only to the rows whose "Segment" cell is empty`}},
+		{name: "a field's name inside", in: "customer_email,action\na@b.co,segments/get\n", args: nil,
+			code: exitUsage, want: []string{`no email or phone column (its columns: "customer_email", "action")`, "--map 'Header=email'"}},
+		{name: "headerless list of emails", in: "ada@example.com\nbob@example.com\n", args: []string{"--action", "segments/get"},
+			code: exitUsage, want: []string{"the first line looks like data (\"ada@example.com\"): add a header line such as `email`"}},
+		{name: "headerless list of phones", in: "+44 7700 900123\n+15550100199\n", args: []string{"--action", "segments/get"},
+			code: exitUsage, want: []string{"the first line looks like data"}},
+		{name: "sep line", in: "sep=;\r\nemail;action;note\r\na@b.co;segments/get;x,y\r\n", code: exitOK, want: []string{"dry run: 1 rows"}},
+		{name: "sep line, then a broken row named by its line", in: "sep=;\nemail;action\na@b.co;segments/get\nb@c.co\n", code: exitUsage,
+			want: []string{"line 4"}},
+		{name: "blank rows", in: "email,action\na@b.co,segments/get\n,\n , \n", code: exitOK, want: []string{"2 blank rows skipped", "invalid                         0"}},
+		{name: "invalid --segment-id", in: "email\na@b.co\n", args: []string{"--action", "segments/add", "--segment-id", "1.005E+05"},
+			code: exitUsage, want: []string{"scientific notation", "format the column as Text"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := writeFile(t, "in.csv", tt.in)
+			r := pcsync(t, tt.env, "", append(append([]string{"run", "--dry-run"}, tt.args...), in)...)
+			out := r.stdout + r.stderr
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", r.code, tt.code, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out, "[") && strings.Contains(out, "its columns: [") {
+				t.Errorf("columns shown as a Go slice:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestSegmentIDsFromASpreadsheet: the issue's segment ids, refused before
+// anything is sent, each with its reason; 100500.0 is sent as 100500.
+func TestSegmentIDsFromASpreadsheet(t *testing.T) {
+	t.Parallel()
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "s.csv", "email,action,segment_id\n"+
+		"a@example.com,segments/add,abc\n"+
+		"b@example.com,segments/add,1.005E+05\n"+
+		"c@example.com,segments/add,100500.0\n"+
+		"d@example.com,segments/add,-1\n"+
+		"e@example.com,segments/add,\"=HYPERLINK(\"\"x\"\")\"\n"+
+		"f@example.com,segments/add,99999999999999999999999\n")
+	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in)
+	if r.code != exitRowsFailed {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := em.Stats().Requests; n != 1 {
+		t.Errorf("%d requests, want 1 (100500.0)", n)
+	}
+	if em.SegmentSize("100500") != 1 {
+		t.Errorf("100500.0 did not reach segment 100500")
+	}
+	recs := readCSV(t, strings.TrimSuffix(in, ".csv")+".failed.csv")
+	want := []string{"positive whole number", "scientific notation", "without a sign", "formula", "too large"}
+	if len(recs) != 1+len(want) {
+		t.Fatalf("%d failed rows, want %d: %q", len(recs)-1, len(want), recs)
+	}
+	for i, w := range want {
+		if e := recs[i+1][len(recs[i+1])-1]; !strings.Contains(e, w) {
+			t.Errorf("failed row %d: %q, want %q", i+1, e, w)
+		}
+	}
+}
+
+// TestInvalidOut: --dry-run --invalid-out writes every invalid row, sending
+// nothing; without --dry-run it is refused.
+func TestInvalidOut(t *testing.T) {
+	t.Parallel()
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "h.csv", hundredWithTenInvalid())
+	out := filepath.Join(t.TempDir(), "invalid.csv")
+	r := pcsync(t, env, "", "run", "--dry-run", "--invalid-out", out, in)
+	if r.code != exitRowsFailed || em.Stats().Requests != 0 {
+		t.Fatalf("exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "the 10 invalid rows are in "+out) {
+		t.Errorf("stdout does not point to the file:\n%s", r.stdout)
+	}
+	recs := readCSV(t, out)
+	if got := strings.Join(recs[0], ","); got != "email,phone,action,segment_id,event,sms_bulk,row,line,error" {
+		t.Errorf("header %q", got)
+	}
+	if len(recs) != 11 {
+		t.Fatalf("%d invalid rows, want 10", len(recs)-1)
+	}
+	if first := recs[1]; first[0] != "bob@" || first[6] != "7" || first[7] != "8" || !strings.Contains(first[8], `email "bob@"`) {
+		t.Errorf("first invalid row %q", first)
+	}
+
+	if _, err := os.Stat(strings.TrimSuffix(in, ".csv") + ".results.csv"); err == nil {
+		t.Error("the dry run wrote a results file")
+	}
+	r = pcsync(t, env, "", "run", "--invalid-out", out, in)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--invalid-out goes with --dry-run") || em.Stats().Requests != 0 {
+		t.Errorf("without --dry-run: exit %d, %d requests\n%s", r.code, em.Stats().Requests, r.stderr)
+	}
+	r = pcsync(t, env, "", "run", "--dry-run", "--invalid-out", in, in)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "other than the input") {
+		t.Errorf("onto the input: exit %d\n%s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(in); string(b) != hundredWithTenInvalid() {
+		t.Error("the input was overwritten")
+	}
+}
+
+// TestDedupeEmailCaseInsensitive: --dedupe agrees with --shard and
+// --state: ADA@example.com and ada@example.com are one contact.
+func TestDedupeEmailCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "d.csv", "email,action,segment_id\nada@example.com,segments/add,100500\nADA@Example.com,segments/add,100500\n")
+	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--dedupe", in)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := em.Stats().Requests; n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	if st := checkOneResultPerRow(t, strings.TrimSuffix(in, ".csv")+".results.csv", 2); st["duplicate"] != 1 {
+		t.Errorf("statuses %v", st)
+	}
+}
+
+// TestResumeWithBlankRows: blank rows keep their numbers, so a resumed run
+// matches the earlier run's rows and sends only those not done.
+func TestResumeWithBlankRows(t *testing.T) {
+	t.Parallel()
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "r.csv", "email;action;segment_id\r\n;;\r\na@example.com;segments/add;100500\r\n;;\r\nb@example.com;segments/add;7\r\nc@example.com;segments/add;100500\r\n;;\r\n")
+	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in)
+	if r.code != exitRowsFailed || em.Stats().Requests != 3 {
+		t.Fatalf("first run: exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "3 blank rows skipped") {
+		t.Errorf("stderr lacks the blank rows:\n%s", r.stderr)
+	}
+	r = pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--resume", in)
+	if r.code != exitRowsFailed || !strings.Contains(r.stdout, "2 rows were already ok") {
+		t.Fatalf("resumed run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := em.Stats().Requests; n != 4 {
+		t.Errorf("%d requests in all, want 4: only row 4 sent again", n)
+	}
+	recs := readCSVComma(t, strings.TrimSuffix(in, ".csv")+".results.csv", ';')
+	rows := map[string]string{}
+	for _, rec := range recs[1:] {
+		rows[rec[0]] = rec[1]
+	}
+	want := map[string]string{"2": "a@example.com", "4": "b@example.com", "5": "c@example.com"}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("results rows %v, want %v", rows, want)
+	}
+}
