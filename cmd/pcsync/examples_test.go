@@ -10,8 +10,9 @@ import (
 )
 
 // TestExamplesRunClean runs every example of testdata/examples (one per
-// action, named after it; with-errors.csv aside, and excel-export.csv,
-// which TestExcelExportExample runs with its --action) through a dry run and
+// action, named after it; with-errors.csv aside, and excel-export.csv and
+// windows-1252.csv, which TestExcelExportExample and TestEncodings run
+// with their flags) through a dry run and
 // then a real run on the emulator: every row valid, every row ok.
 func TestExamplesRunClean(t *testing.T) {
 	t.Parallel()
@@ -19,7 +20,7 @@ func TestExamplesRunClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"with-errors.csv": true, "excel-export.csv": true}
+	want := map[string]bool{"with-errors.csv": true, "excel-export.csv": true, "windows-1252.csv": true}
 	for _, act := range job.Actions {
 		want[exampleName(act)] = true
 	}

@@ -82,6 +82,19 @@ func (f *mapFlag) Set(v string) error {
 	return nil
 }
 
+// encodingFlag is --encoding: a name csvsource.ParseEncoding reads.
+type encodingFlag string
+
+func (f *encodingFlag) Type() string   { return "ENC" }
+func (f *encodingFlag) String() string { return string(*f) }
+func (f *encodingFlag) Set(v string) error {
+	if _, err := csvsource.ParseEncoding(v); err != nil {
+		return err
+	}
+	*f = encodingFlag(strings.ToLower(strings.TrimSpace(v)))
+	return nil
+}
+
 // segmentIDFlag is --segment-id: a segment id as job.ParseSegmentID reads
 // it, kept in its canonical form.
 type segmentIDFlag string

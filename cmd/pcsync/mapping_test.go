@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pcsync/pcsync/internal/emulator"
 )
@@ -270,5 +271,91 @@ func TestResumeWithBlankRows(t *testing.T) {
 	want := map[string]string{"2": "a@example.com", "4": "b@example.com", "5": "c@example.com"}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("results rows %v, want %v", rows, want)
+	}
+}
+
+// TestEncodings: invalid UTF-8 is refused before anything is sent, naming
+// its line and the --encoding to give; with it (or for UTF-16, without
+// it) the file is read and the results are UTF-8.
+func TestEncodings(t *testing.T) {
+	t.Parallel()
+	cp1252 := readTestdata(t, filepath.Join("examples", "windows-1252.csv"))
+	utf16 := func(s string, bigEndian, bom bool) string {
+		var b []byte
+		if bom {
+			b = append(b, 0xFF, 0xFE)
+			if bigEndian {
+				b[0], b[1] = 0xFE, 0xFF
+			}
+		}
+		for _, r := range s {
+			lo, hi := byte(r), byte(r>>8)
+			if bigEndian {
+				b = append(b, hi, lo)
+			} else {
+				b = append(b, lo, hi)
+			}
+		}
+		return string(b)
+	}
+	plain := "email,action,first_name\r\njose@example.com,segments/get,José\r\nann@example.com,segments/get,Ann\r\n"
+	tests := []struct {
+		name, in string
+		args     []string
+		code     int
+		want     string // in the output
+		cell     string // the first row's first_name in the results
+	}{
+		{name: "windows-1252 without --encoding", in: cp1252, code: exitUsage,
+			want: `line 2, column 3 (first_name): "Jos\xe9" is not valid UTF-8: the file is in another encoding; if it is Excel's plain "CSV", give --encoding windows-1252`},
+		{name: "windows-1252", in: cp1252, args: []string{"--encoding", "windows-1252"}, code: exitOK, cell: "José"},
+		{name: "latin1", in: cp1252, args: []string{"--encoding", "latin1"}, code: exitOK, cell: "José"},
+		{name: "utf-16le without a BOM", in: utf16(plain, false, false), code: exitOK, want: "is UTF-16LE text: read as such", cell: "José"},
+		{name: "utf-16be with a BOM", in: utf16(plain, true, true), code: exitOK, want: "is UTF-16BE text", cell: "José"},
+		{name: "utf-16le named", in: utf16(plain, false, true), args: []string{"--encoding", "UTF-16LE"}, code: exitOK, cell: "José"},
+		{name: "unknown encoding", in: plain, args: []string{"--encoding", "ebcdic"}, code: exitUsage, want: `unknown encoding "ebcdic"`},
+		{name: "bad byte in the header", in: "email,n\xe4me,action\na@b.co,x,segments/get\n", code: exitUsage, want: `line 1, column 2: "n\xe4me" is not valid UTF-8`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			em, env := shop(t, emulator.Faults{})
+			in := writeFile(t, "in.csv", tt.in)
+			if d := pcsync(t, env, "", append(append([]string{"run", "--dry-run"}, tt.args...), in)...); d.code != tt.code {
+				t.Errorf("dry run: exit %d, want %d\n%s%s", d.code, tt.code, d.stdout, d.stderr)
+			}
+			r := pcsync(t, env, "", append(append([]string{"run", "--rate", "0", "--quiet"}, tt.args...), in)...)
+			out := r.stdout + r.stderr
+			if r.code != tt.code || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d, want %d with %q\n%s", r.code, tt.code, tt.want, out)
+			}
+			if !utf8.ValidString(out) || strings.ContainsAny(out, "\x00\b") {
+				t.Errorf("raw bytes reached the terminal: %q", out)
+			}
+			if tt.code != exitOK {
+				if n := em.Stats().Requests; n != 0 {
+					t.Errorf("%d requests sent", n)
+				}
+				return
+			}
+			b, err := os.ReadFile(strings.TrimSuffix(in, ".csv") + ".results.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !utf8.Valid(b) {
+				t.Errorf("results are not UTF-8: %q", b)
+			}
+			recs := readCSV(t, strings.TrimSuffix(in, ".csv")+".results.csv")
+			names := map[string]bool{}
+			for _, rec := range recs[1:] {
+				names[rec[3]] = true
+			}
+			if !names[tt.cell] {
+				t.Errorf("results' first_name cells %v lack %q", names, tt.cell)
+			}
+			if _, err := os.Stat(in); err != nil {
+				t.Errorf("the input is gone: %v", err)
+			}
+		})
 	}
 }

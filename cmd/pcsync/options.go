@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // runOptions holds the flags of 'pcsync run'.
@@ -24,6 +25,7 @@ type runOptions struct {
 	Action      actionFlag
 	SegmentID   segmentIDFlag
 	Map         mapFlag
+	Encoding    encodingFlag
 	InvalidOut  string
 	Delimiter   delimiterFlag
 	DryRun      bool
@@ -66,7 +68,8 @@ event, email_bulk, email_chain, email_transactional, sms_bulk, sms_chain,
 sms_transactional; also read from common names (E-mail Address, Mobile
 Phone, Phone Number, Segment...) and from any column --map names. The dry run
 and a run's first lines say how each column is read; other columns are
-carried into the results untouched. Blank rows are skipped and counted;
+carried into the results untouched. The input is UTF-8 (or UTF-16, recognised;
+--encoding for others). Blank rows are skipped and counted;
 Excel's "sep=;" first line sets the delimiter. Segment ids are positive whole
 numbers (100500.0 reads as 100500).
 
@@ -98,6 +101,7 @@ command line wins.
 	fs.Var(&o.Action, "action", "action for rows with no action column or an empty cell: "+actionNames())
 	fs.Var(&o.SegmentID, "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
 	fs.Var(&o.Map, "map", "read these columns as these fields, e.g. 'Kontakt=email,Gruppe=segment_id'; besides the built-in synonyms (E-mail Address, Mobile Phone, Segment...)")
+	fs.Var(&o.Encoding, "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file (but --invalid-out's)")
 	fs.StringVar(&o.InvalidOut, "invalid-out", "", "with --dry-run, write every invalid row (its columns, then row, line and error) to the CSV at `PATH`")

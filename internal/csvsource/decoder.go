@@ -89,6 +89,11 @@ func (d *decoder) read() (int, error) {
 			d.blank++
 			continue
 		}
+		if i := invalidUTF8(fields); i >= 0 {
+			line, _ := d.r.FieldPos(i)
+			d.err = utf8Error(line, i, fields[i], d.names)
+			break
+		}
 		line, _ := d.r.FieldPos(0)
 		d.fields = append(d.fields, fields)
 		d.lines = append(d.lines, line)

@@ -117,6 +117,10 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 		return nil, Header{}, readError(err, names, nil)
 	}
 
+	if i := invalidUTF8(names); i >= 0 {
+		line, _ := cr.FieldPos(i)
+		return nil, Header{}, utf8Error(line, i, names[i], nil)
+	}
 	h := Header{Names: slices.Clone(names), Keys: make([]string, len(names)), Fields: make([]string, len(names)),
 		Comma: comma, SepLine: sepLine, m: opts.Map}
 	var first [len(knownKeys)]int // 1 + column of each known key seen

@@ -20,6 +20,10 @@ func ScanFunc(r io.Reader, opts Options, visit func(h *Header, fields []string))
 			if blank(record) {
 				continue
 			}
+			if i := invalidUTF8(record); i >= 0 {
+				line, _ := cr.FieldPos(i)
+				return rows, utf8Error(line, i, record[i], h.Names)
+			}
 			rows++
 			visit(&h, record)
 		case err == io.EOF:

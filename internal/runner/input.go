@@ -1,9 +1,12 @@
 package runner
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"golang.org/x/text/transform"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/shard"
@@ -23,15 +26,23 @@ type inputFile struct {
 // broken CSV is refused before any request is sent and progress has its
 // total. It returns the number of data rows and, with a shard, the number
 // of the shard's rows, counted in the same pass (one hash per row).
-func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.Spec) (in *inputFile, all, mine int, err error) {
+//
+// An input in another encoding than UTF-8 (enc, or UTF-16 recognised by
+// its byte order mark or its zero bytes when enc is "") is read through a
+// UTF-8 copy in a temporary file; detected names the encoding recognised.
+func openInput(name string, stdin io.Reader, opts csvsource.Options, enc string, spec shard.Spec) (in *inputFile, all, mine int, detected string, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
-			return nil, 0, 0, Usagef("cannot read standard input: %w", err)
+			return nil, 0, 0, "", Usagef("cannot read standard input: %w", err)
 		}
 		in.temp = true
 	} else if in.File, err = os.Open(name); err != nil {
-		return nil, 0, 0, Usagef("cannot read input: %w", err)
+		return nil, 0, 0, "", Usagef("cannot read input: %w", err)
+	}
+	if detected, err = in.decode(enc); err != nil {
+		in.Close()
+		return nil, 0, 0, "", Usagef("%s: %w", in.display(), err)
 	}
 	all, mine, err = scan(in.File, opts, spec)
 	if err == nil {
@@ -39,13 +50,44 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.
 	}
 	if err != nil {
 		in.Close()
-		return nil, 0, 0, Usagef("%s: %w; nothing was sent", in.display(), err)
+		return nil, 0, 0, "", Usagef("%s: %w; nothing was sent", in.display(), err)
 	}
 	if all == 0 {
 		in.Close()
-		return nil, 0, 0, Usagef("%s: the header has no rows under it; nothing to do", in.display())
+		return nil, 0, 0, "", Usagef("%s: the header has no rows under it; nothing to do", in.display())
 	}
-	return in, all, mine, nil
+	return in, all, mine, detected, nil
+}
+
+// decode replaces the file by a UTF-8 copy when it is in another encoding:
+// enc (an --encoding name), or with enc "" UTF-16 recognised by its start,
+// whose name it returns.
+func (in *inputFile) decode(enc string) (detected string, err error) {
+	if enc == "" {
+		head := make([]byte, 512)
+		n, err := io.ReadFull(in.File, head)
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return "", err
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return "", err
+		}
+		if enc = csvsource.DetectUTF16(head[:n]); enc == "" {
+			return "", nil
+		}
+		detected = enc
+	}
+	e, err := csvsource.ParseEncoding(enc)
+	if err != nil || e == nil {
+		return "", err
+	}
+	copied, err := spool(transform.NewReader(in.File, e.NewDecoder()))
+	if err != nil {
+		return "", fmt.Errorf("reading it as %s: %w", enc, err)
+	}
+	in.Close()
+	in.File, in.temp = copied, true
+	return detected, nil
 }
 
 // Close closes the file, and removes a spooled copy.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
@@ -20,6 +21,7 @@ type Options struct {
 	Stdin    io.Reader     // standard input
 	Comma    rune          // the delimiter; 0 detects it from the header
 	Map      csvsource.Map // --map: header names read as fields
+	Encoding string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
 	Defaults job.Defaults
 	Shard    shard.Spec // the zero Spec: every row
 	Dedupe   bool       // send exact duplicates once
@@ -75,9 +77,12 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Shard)
+	in, all, mine, detected, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Encoding, opt.Shard)
 	if err != nil {
 		return nil, err
+	}
+	if detected != "" && opt.Observer != nil {
+		opt.Observer.Notef(slog.LevelInfo, "%s is %s text: read as such (--encoding %s)", in.display(), strings.ToUpper(detected), detected)
 	}
 	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map})
 	if err != nil {
