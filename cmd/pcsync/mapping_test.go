@@ -314,6 +314,11 @@ func TestEncodings(t *testing.T) {
 		{name: "utf-16be with a BOM", in: utf16(plain, true, true), code: exitOK, want: "is UTF-16BE text", cell: "José"},
 		{name: "utf-16le named", in: utf16(plain, false, true), args: []string{"--encoding", "UTF-16LE"}, code: exitOK, cell: "José"},
 		{name: "unknown encoding", in: plain, args: []string{"--encoding", "ebcdic"}, code: exitUsage, want: `unknown encoding "ebcdic"`},
+		{name: "an xlsx named .csv", in: "PK\x03\x04\x14\x00\x00\x00\x08\x00" + strings.Repeat("\x00\x01\b\x00", 100), code: exitUsage,
+			want: "an .xlsx file: this is a spreadsheet workbook, not CSV text"},
+		{name: "an xls named .csv", in: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 100), args: []string{"--encoding", "windows-1252"},
+			code: exitUsage, want: "an .xls file"},
+		{name: "control bytes in a header name", in: "em\bail,action\na@b.co,segments/get\n\"x\n", code: exitUsage, want: `column 1 ("em\bail"): unbalanced quote`},
 		{name: "bad byte in the header", in: "email,n\xe4me,action\na@b.co,x,segments/get\n", code: exitUsage, want: `line 1, column 2: "n\xe4me" is not valid UTF-8`},
 	}
 	for _, tt := range tests {

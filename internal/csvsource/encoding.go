@@ -71,6 +71,19 @@ func DetectUTF16(head []byte) string {
 	return ""
 }
 
+// Workbook names the spreadsheet workbook the start of a file is, by its
+// magic bytes: "xlsx" (a zip archive, as .xlsx, .xlsm and .ods are), "xls"
+// (an OLE2 compound file, Excel 97-2003), or "".
+func Workbook(head []byte) string {
+	switch {
+	case strings.HasPrefix(string(head), "PK\x03\x04"):
+		return "xlsx"
+	case strings.HasPrefix(string(head), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"):
+		return "xls"
+	}
+	return ""
+}
+
 // invalidUTF8 returns the first field of a record that is not valid UTF-8,
 // or -1.
 func invalidUTF8(fields []string) int {

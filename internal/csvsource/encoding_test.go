@@ -79,3 +79,21 @@ func FuzzEncoding(f *testing.F) {
 		DetectUTF16(data)
 	})
 }
+
+func TestWorkbookAndPrintable(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"PK\x03\x04rest": "xlsx", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1": "xls", "PK,email\n": "", "": ""} {
+		if got := Workbook([]byte(in)); got != want {
+			t.Errorf("Workbook(%q) = %q, want %q", in, got, want)
+		}
+	}
+	_, err := Scan(strings.NewReader("PK\x03\x04\x00\x00"), Options{})
+	if !errors.Is(err, ErrWorkbook) {
+		t.Errorf("Scan of a zip: %v", err)
+	}
+	for in, want := range map[string]string{"E-mail Address": "E-mail Address", "Имя": "Имя", "a\x00b": `"a\x00b"`, "a\tb": `"a\tb"`, "\xff": `"\xff"`} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // synonyms are the header names, normalized, that mean a known field
@@ -198,6 +200,18 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// Printable returns v as it is when every character prints (spaces
+// included), else quoted as Quote does: a header name in a message never
+// carries a control or invalid byte to the terminal.
+func Printable(v string) string {
+	for _, r := range v {
+		if r == utf8.RuneError || (!unicode.IsPrint(r) && r != ' ') {
+			return Quote(v)
+		}
+	}
+	return v
 }
 
 // Quote quotes a header name or cell for a message to a terminal: Go

@@ -35,6 +35,8 @@ func sniff(br *bufio.Reader, comma rune) (_ rune, sepLine bool, _ error) {
 		buf = buf[len(utf8BOM):]
 	case bytes.HasPrefix(buf, utf16LEBOM), bytes.HasPrefix(buf, utf16BEBOM):
 		return 0, false, &Error{Line: 1, Err: ErrUTF16}
+	case Workbook(buf) != "":
+		return 0, false, &Error{Err: &detailError{msg: "an ." + Workbook(buf) + " file: " + ErrWorkbook.Error(), err: ErrWorkbook}}
 	}
 	if sep, n := sepDirective(buf); n > 0 {
 		if comma == 0 {

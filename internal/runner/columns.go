@@ -18,7 +18,7 @@ func (s *Session) ColumnNotes() (info, warn []string) {
 	if m := h.Mappings(); len(m) > 0 {
 		parts := make([]string, len(m))
 		for i, c := range m {
-			parts[i] = c.Name + " → " + c.Field
+			parts[i] = csvsource.Printable(c.Name) + " → " + c.Field
 			if c.ByMap {
 				parts[i] += " (--map)"
 			}
@@ -45,7 +45,7 @@ func (s *Session) ColumnNotes() (info, warn []string) {
 		if u.Suggest == "" {
 			continue
 		}
-		fix := fmt.Sprintf("--map '%s=%s'", u.Name, u.Suggest)
+		fix := fmt.Sprintf("--map '%s=%s'", csvsource.Printable(u.Name), u.Suggest)
 		if flag, ok := defaults[u.Suggest]; ok {
 			warn = append(warn, fmt.Sprintf("%s is applied to every row while column %s is not used: did you mean %s? %s",
 				flag, csvsource.Quote(u.Name), u.Suggest, fix))

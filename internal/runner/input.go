@@ -62,16 +62,20 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, enc string,
 // decode replaces the file by a UTF-8 copy when it is in another encoding:
 // enc (an --encoding name), or with enc "" UTF-16 recognised by its start,
 // whose name it returns.
+// A workbook (.xlsx, .xls) is refused, whatever its name.
 func (in *inputFile) decode(enc string) (detected string, err error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(in.File, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", err
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	if wb := csvsource.Workbook(head[:n]); wb != "" {
+		return "", fmt.Errorf("an .%s file: %w", wb, csvsource.ErrWorkbook)
+	}
 	if enc == "" {
-		head := make([]byte, 512)
-		n, err := io.ReadFull(in.File, head)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return "", err
-		}
-		if _, err := in.Seek(0, io.SeekStart); err != nil {
-			return "", err
-		}
 		if enc = csvsource.DetectUTF16(head[:n]); enc == "" {
 			return "", nil
 		}
