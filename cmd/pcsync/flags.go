@@ -95,6 +95,20 @@ func (f *encodingFlag) Set(v string) error {
 	return nil
 }
 
+// countryFlag is --default-country: a region code such as GB.
+type countryFlag string
+
+func (f *countryFlag) Type() string   { return "CC" }
+func (f *countryFlag) String() string { return string(*f) }
+func (f *countryFlag) Set(v string) error {
+	c := strings.ToUpper(strings.TrimSpace(v))
+	if c != "" && !job.ValidCountry(c) {
+		return fmt.Errorf("unknown country %q (want a two-letter code such as GB, DE, US)", v)
+	}
+	*f = countryFlag(c)
+	return nil
+}
+
 // segmentIDFlag is --segment-id: a segment id as job.ParseSegmentID reads
 // it, kept in its canonical form.
 type segmentIDFlag string

@@ -364,3 +364,47 @@ func TestEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestPhonesSentInE164: the issue's phones, sent in full international
+// format or refused before anything is sent with the reason.
+func TestPhonesSentInE164(t *testing.T) {
+	t.Parallel()
+	in := "phone,action\n+44 (0) 7700 900123,segments/get\n00447700900124,segments/get\n07700 900125,segments/get\n4400114527199,segments/get\n4.47701E+12,segments/get\n"
+	tests := []struct {
+		name     string
+		args     []string
+		requests int64
+		invalid  []string
+	}{
+		{name: "no country", requests: 3, invalid: []string{"a national number: give --default-country", "scientific notation"}},
+		{name: "GB", args: []string{"--default-country", "gb"}, requests: 4, invalid: []string{"scientific notation"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			em, env := shop(t, emulator.Faults{})
+			f := writeFile(t, "p.csv", in)
+			d := pcsync(t, env, "", append(append([]string{"run", "--dry-run"}, tt.args...), f)...)
+			if !strings.Contains(d.stdout, "segments/get?phone=%2B447700900123&") {
+				t.Errorf("dry run's example does not show +447700900123:\n%s", d.stdout)
+			}
+			r := pcsync(t, env, "", append(append([]string{"run", "--rate", "0", "--quiet"}, tt.args...), f)...)
+			if r.code != exitRowsFailed || em.Stats().Requests != tt.requests {
+				t.Fatalf("exit %d, %d requests, want %d\n%s%s", r.code, em.Stats().Requests, tt.requests, r.stdout, r.stderr)
+			}
+			recs := readCSV(t, strings.TrimSuffix(f, ".csv")+".failed.csv")
+			if len(recs)-1 != len(tt.invalid) {
+				t.Fatalf("failed rows %q, want %d", recs, len(tt.invalid))
+			}
+			for i, w := range tt.invalid {
+				if e := recs[i+1][len(recs[i+1])-1]; !strings.Contains(e, w) {
+					t.Errorf("failed row %d: %q, want %q", i+1, e, w)
+				}
+			}
+		})
+	}
+	r := pcsync(t, nil, "", "run", "--dry-run", "--default-country", "XX", writeFile(t, "q.csv", in))
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown country "XX"`) {
+		t.Errorf("--default-country XX: exit %d\n%s", r.code, r.stderr)
+	}
+}

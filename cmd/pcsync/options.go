@@ -26,6 +26,7 @@ type runOptions struct {
 	SegmentID   segmentIDFlag
 	Map         mapFlag
 	Encoding    encodingFlag
+	Country     countryFlag
 	InvalidOut  string
 	Delimiter   delimiterFlag
 	DryRun      bool
@@ -100,6 +101,7 @@ command line wins.
 	fs.DurationVar(&o.GiveUpAfter, "give-up-after", o.GiveUpAfter, "stop when every request has been failing for `D`; the unsent rows are marked skipped (0: never)")
 	fs.Var(&o.Action, "action", "action for rows with no action column or an empty cell: "+actionNames())
 	fs.Var(&o.SegmentID, "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
+	fs.Var(&o.Country, "default-country", "the country of national phone numbers (a leading 0), as a two-letter code such as GB: they are sent as +44...; without it they are invalid")
 	fs.Var(&o.Map, "map", "read these columns as these fields, e.g. 'Kontakt=email,Gruppe=segment_id'; besides the built-in synonyms (E-mail Address, Mobile Phone, Segment...)")
 	fs.Var(&o.Encoding, "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)")

@@ -14,6 +14,9 @@ func FuzzBuild(f *testing.F) {
 	f.Add("a@b.co", "123", "subscriptions/callback", "", "hard_bounced", "", "")
 	f.Add("x@", "abc", "segments/remove", " ", "", "", "")
 	f.Add("a@b.co", "", "segments/add", "100500.0", "", "", "")
+	f.Add("", "+44 (0) 7700 900123", "segments/get", "", "", "", "")
+	f.Add("", "00 49 30 901820", "segments/get", "", "", "", "")
+	f.Add("", "4.47701E+12", "segments/get", "", "", "", "")
 	f.Add("a@b.co", "", "segments/add", "1.005E+05", "", "", "")
 	f.Fuzz(func(t *testing.T, email, phone, action, segment, event, bulk, sms string) {
 		rec := Record{Email: email, Phone: phone, Action: action, SegmentID: segment, Event: event, EmailBulk: bulk, SMSBulk: sms}
@@ -35,6 +38,12 @@ func FuzzBuild(f *testing.F) {
 		}
 		if p := strings.TrimPrefix(j.Contact.Phone, "+"); p != "" && strings.Trim(p, "0123456789") != "" {
 			t.Fatalf("accepted phone %q", j.Contact.Phone)
+		}
+		if ph := j.Contact.Phone; ph != "" {
+			var p Problems
+			if again, ok := checkPhone(ph, "", &p); !ok || again != ph {
+				t.Fatalf("phone %q (from %q) reads again as %q, %v", ph, phone, again, p)
+			}
 		}
 		switch j.Action {
 		case SegmentsAdd, SegmentsRemove:

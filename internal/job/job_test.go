@@ -83,7 +83,7 @@ func TestBuildInvalid(t *testing.T) {
 		{"email double dot", Record{Email: "a..b@c.com", Action: "segments/get"}, Defaults{}, "email", "misplaced dot"},
 		{"email bad domain", Record{Email: "a@-c.com", Action: "segments/get"}, Defaults{}, "email", "not a valid host name"},
 		{"phone letters", Record{Phone: "555-CALL-NOW", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
-		{"phone scientific notation", Record{Phone: "4.4001E+12", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
+		{"phone scientific notation", Record{Phone: "4.4001E+12", Action: "segments/get"}, Defaults{}, "phone", "scientific notation"},
 		{"phone too short", Record{Phone: "12345", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
 		{"phone too long", Record{Phone: "1234567890123456", Action: "segments/get"}, Defaults{}, "phone", "6 to 15 digits"},
 		{"plus in the middle", Record{Phone: "12+34567", Action: "segments/get"}, Defaults{}, "phone", "not a phone number"},
