@@ -67,12 +67,13 @@ segments/add, segments/remove, segments/get, subscriptions/manage,
 subscriptions/callback. Columns (any case): email, phone, action, segment_id,
 event, email_bulk, email_chain, email_transactional, sms_bulk, sms_chain,
 sms_transactional; also read from common names (E-mail Address, Mobile
-Phone, Phone Number, Segment...) and from any column --map names. The dry run
-and a run's first lines say how each column is read; other columns are
-carried into the results untouched. The input is UTF-8 (or UTF-16, recognised;
---encoding for others). Blank rows are skipped and counted;
-Excel's "sep=;" first line sets the delimiter. Segment ids are positive whole
-numbers (100500.0 reads as 100500).
+Phone, Phone Number, Segment...) and from any column --map names. The dry
+run and a run's first lines say how each column is read; other columns are
+carried into the results untouched. The input is UTF-8 (UTF-16 is
+recognised; --encoding for others). Phones are sent in international format
+(+44...; --default-country for national ones). Segment ids are positive
+whole numbers (100500.0 reads as 100500). Blank rows are skipped and
+counted; Excel's "sep=;" first line sets the delimiter.
 
 Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
 and --shop-secret-file.
