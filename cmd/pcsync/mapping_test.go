@@ -108,6 +108,8 @@ func TestColumnMapping(t *testing.T) {
 			code: exitUsage, want: []string{`"Phone" and "Mobile" (column 1) both map to phone`}},
 		{name: "map onto a field the file has", in: "email,Work Mail\na@b.co,c@d.co\n", args: []string{"--action", "segments/get", "--map", "Work Mail=email"},
 			code: exitUsage, want: []string{`"Work Mail" and "email" (column 1) both map to email`}},
+		{name: "two columns for one field, one left unread", in: "Phone,Mobile,email\n+15550100199,2,a@b.co\n", args: []string{"--action", "segments/get", "--map", "Mobile="},
+			code: exitOK, want: []string{`columns not used (carried into the results untouched): "Mobile"`}},
 		{name: "bad map", in: "email\na@b.co\n", args: []string{"--action", "segments/get", "--map", "x=nothing"},
 			code: exitUsage, want: []string{`"nothing" is not a field`}},
 		{name: "near miss", in: "email,Segmnt ID\na@b.co,100500\n", args: []string{"--action", "segments/get"},
@@ -406,5 +408,28 @@ func TestPhonesSentInE164(t *testing.T) {
 	r := pcsync(t, nil, "", "run", "--dry-run", "--default-country", "XX", writeFile(t, "q.csv", in))
 	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown country "XX"`) {
 		t.Errorf("--default-country XX: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestMappedResultsReadBack: the results keep the input's names, even two
+// that mean one field (one left unread by --map): report and --resume
+// read them back.
+func TestMappedResultsReadBack(t *testing.T) {
+	t.Parallel()
+	em, env := shop(t, emulator.Faults{})
+	in := writeFile(t, "m.csv", "Phone,Mobile,E-mail,action,segment_id\n+15550100199,1,a@example.com,segments/add,100500\n,2,b@example.com,segments/add,7\n")
+	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--map", "mobile=", in)
+	if r.code != exitRowsFailed || em.Stats().Requests != 2 {
+		t.Fatalf("exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+	}
+	res := strings.TrimSuffix(in, ".csv") + ".results.csv"
+	if rep := pcsync(t, nil, "", "report", res); rep.code != exitRowsFailed && rep.code != exitOK {
+		t.Errorf("report: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
+	} else if !strings.Contains(rep.stdout, "segments/add") {
+		t.Errorf("report:\n%s", rep.stdout)
+	}
+	r = pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--map", "mobile=", "--resume", in)
+	if r.code != exitRowsFailed || !strings.Contains(r.stdout, "1 rows were already ok") || em.Stats().Requests != 3 {
+		t.Errorf("resume: exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
 	}
 }

@@ -127,16 +127,19 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 	for i, name := range h.Names {
 		key := normalizeKey(name)
 		h.Keys[i] = key
-		field, how := opts.Map.fieldOf(key)
+		field, how := opts.Map.fieldOf(key, opts.Literal)
 		k := knownIndex(field)
 		if k < 0 {
 			continue
 		}
 		if j := first[k] - 1; j >= 0 {
 			line, _ := cr.FieldPos(i)
+			fix := "keep one"
+			if h.Keys[j] != key {
+				fix = fmt.Sprintf("keep one, or leave one unread with --map '%s=' (or map it to another field)", Printable(name))
+			}
 			return nil, Header{}, &Error{Line: line, Column: i + 1, Name: name, Err: &detailError{
-				msg: fmt.Sprintf("duplicate column: %q and %q (column %d) both map to %s; keep one, or --map one of them to another field",
-					name, h.Names[j], j+1, field),
+				msg: fmt.Sprintf("duplicate column: %q and %q (column %d) both map to %s; %s", name, h.Names[j], j+1, field, fix),
 				err: ErrDuplicateColumn,
 			}}
 		}

@@ -41,7 +41,9 @@ type Map map[string]string
 
 // ParseMap reads --map's value: `Header=field,Other Header=field`. Header
 // names are matched as the header's are (case, spaces, '-' and '_'); each
-// field must be one of KnownKeys, and a header may be named once.
+// field must be one of KnownKeys, or empty (`Mobile=`): the column is then
+// read as no field, as a way out of two columns meaning one field. A
+// header may be named once.
 func ParseMap(v string) (Map, error) {
 	m := Map{}
 	if strings.TrimSpace(v) == "" {
@@ -54,7 +56,7 @@ func ParseMap(v string) (Map, error) {
 			return nil, fmt.Errorf("%q is not Header=field", strings.TrimSpace(pair))
 		}
 		f := normalizeKey(field)
-		if knownIndex(f) < 0 {
+		if f != "" && knownIndex(f) < 0 {
 			return nil, fmt.Errorf("%q: %q is not a field (want one of %s)", strings.TrimSpace(pair), strings.TrimSpace(field), strings.Join(knownKeys[:], ", "))
 		}
 		if _, dup := m[key]; dup {
@@ -80,10 +82,16 @@ func (m Map) String() string {
 
 // fieldOf returns the field a normalized header key is read as, and how:
 // "map" (--map), "name" (the field's own name), "synonym", or "" and "" for
-// a column no field reads.
-func (m Map) fieldOf(key string) (field, how string) {
+// a column no field reads. With literal, only the fields' own names count.
+func (m Map) fieldOf(key string, literal bool) (field, how string) {
 	if f, ok := m[key]; ok {
 		return f, "map"
+	}
+	if literal {
+		if knownIndex(key) >= 0 {
+			return key, "name"
+		}
+		return "", ""
 	}
 	if knownIndex(key) >= 0 {
 		return key, "name"

@@ -31,6 +31,7 @@ func TestHeaderFields(t *testing.T) {
 			mapped: []string{"Mobile→phone", "Tel→event"}},
 		{name: "typo suggested", in: "emial,Segmnt\n", fields: []string{"", ""}, unused: []string{"emial:email", "Segmnt:segment_id"}},
 		{name: "field inside a name", in: "Customer Email,crm_id\n", fields: []string{"", ""}, unused: []string{"Customer Email:email", "crm_id:"}},
+		{name: "a column left unread", in: "Phone,Mobile\n", m: "mobile=", fields: []string{"phone", ""}, unused: []string{"Mobile:"}},
 		{name: "no suggestion for a field already read", in: "email,emial\n", fields: []string{"email", ""}, unused: []string{"emial:"}},
 	}
 	for _, tt := range tests {
@@ -73,7 +74,8 @@ func TestHeaderTwoColumnsForOneField(t *testing.T) {
 	for _, tt := range []struct{ in, m, want string }{
 		{"Mobile,Phone Number\n", "", `"Phone Number" and "Mobile" (column 1) both map to phone`},
 		{"email,E-mail\n", "", `"E-mail" and "email" (column 1) both map to email`},
-		{"email,Other\n", "other=email", `"Other" and "email" (column 1) both map to email`},
+		{"email,Other\n", "other=email", `"Other" and "email" (column 1) both map to email; keep one, or leave one unread with --map 'Other='`},
+		{"Email,email \n", "", `"email " and "Email" (column 1) both map to email; keep one`},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
@@ -100,6 +102,7 @@ func TestParseMap(t *testing.T) {
 		{in: "noequals", err: "not Header=field"},
 		{in: "=email", err: "not Header=field"},
 		{in: "x=segment", err: "not a field"},
+		{in: "Mobile=, Tel = ", want: "mobile=,tel="},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()

@@ -16,6 +16,10 @@ const rowBuffer = 256
 type Options struct {
 	Comma rune // 0 = detect from the header line: the most frequent of ',', ';', '\t' outside quotes (ties and none → ',')
 	Map   Map  // --map: header names read as fields, besides the fields' own names and the built-in synonyms
+	// Literal reads columns by the fields' own names only, without the
+	// synonyms: for pcsync's own files (results), whose input columns
+	// were mapped by the run that wrote them.
+	Literal bool
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a

@@ -207,7 +207,7 @@ func TestSourceErrors(t *testing.T) {
 		{
 			name: "duplicate known column", in: "Email,action,email \na,b,c\n", rows: -1, is: ErrDuplicateColumn,
 			line: 1, column: 3, colName: "email ",
-			msg: `line 1, column 3 (email ): duplicate column: "email " and "Email" (column 1) both map to email; keep one, or --map one of them to another field`,
+			msg: `line 1, column 3 (email ): duplicate column: "email " and "Email" (column 1) both map to email; keep one`,
 		},
 		{name: "duplicate after normalization", in: "segment_id;email;Segment-ID\n", rows: -1, is: ErrDuplicateColumn, line: 1, column: 3, colName: "Segment-ID"},
 		{name: "duplicate on the second line of the header", in: "\"x\ny\",phone,Phone\n", rows: -1, is: ErrDuplicateColumn, line: 2, column: 3, colName: "Phone"},
