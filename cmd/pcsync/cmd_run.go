@@ -20,7 +20,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 	ob := &observer{a: a, o: o}
 	sess, err := runner.Open(ctx, runner.Options{
-		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding),
+		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,

@@ -316,8 +316,6 @@ func TestEncodings(t *testing.T) {
 		{name: "utf-16be with a BOM", in: utf16(plain, true, true), code: exitOK, want: "is UTF-16BE text", cell: "José"},
 		{name: "utf-16le named", in: utf16(plain, false, true), args: []string{"--encoding", "UTF-16LE"}, code: exitOK, cell: "José"},
 		{name: "unknown encoding", in: plain, args: []string{"--encoding", "ebcdic"}, code: exitUsage, want: `unknown encoding "ebcdic"`},
-		{name: "an xlsx named .csv", in: "PK\x03\x04\x14\x00\x00\x00\x08\x00" + strings.Repeat("\x00\x01\b\x00", 100), code: exitUsage,
-			want: "an .xlsx file: this is a spreadsheet workbook, not CSV text"},
 		{name: "an xls named .csv", in: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 100), args: []string{"--encoding", "windows-1252"},
 			code: exitUsage, want: "an .xls file"},
 		{name: "control bytes in a header name", in: "em\bail,action\na@b.co,segments/get\n\"x\n", code: exitUsage, want: `column 1 ("em\bail"): unbalanced quote`},
@@ -431,5 +429,79 @@ func TestMappedResultsReadBack(t *testing.T) {
 	r = pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--map", "mobile=", "--resume", in)
 	if r.code != exitRowsFailed || !strings.Contains(r.stdout, "1 rows were already ok") || em.Stats().Requests != 3 {
 		t.Errorf("resume: exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+	}
+}
+
+// TestWorkbookExample: testdata/examples/workbook.xlsx is read directly
+// (its first sheet), dry-run and run like a CSV; a phone stored as a
+// number keeps its digits; named .csv it is still recognised.
+func TestWorkbookExample(t *testing.T) {
+	t.Parallel()
+	wb := readTestdata(t, filepath.Join("examples", "workbook.xlsx"))
+	for _, name := range []string{"workbook.xlsx", "renamed.csv"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			in := writeFile(t, name, wb)
+			em, env := shop(t, emulator.Faults{})
+			d := pcsync(t, env, "", "run", "--dry-run", "--action", "segments/add", in)
+			for _, want := range []string{"dry run: 4 rows", "invalid                         0", "1 blank rows skipped",
+				"Email Address → email, Mobile Phone → phone, Segment → segment_id"} {
+				if !strings.Contains(d.stdout, want) {
+					t.Errorf("dry run lacks %q:\n%s%s", want, d.stdout, d.stderr)
+				}
+			}
+			if d.code != exitOK || em.Stats().Requests != 0 {
+				t.Fatalf("dry run: exit %d, %d requests\n%s%s", d.code, em.Stats().Requests, d.stdout, d.stderr)
+			}
+			r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--action", "segments/add", in)
+			if r.code != exitOK || em.Stats().Requests != 4 || !strings.Contains(r.stderr, "is an .xlsx workbook") {
+				t.Fatalf("exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+			}
+			res := strings.TrimSuffix(in, filepath.Ext(in)) + ".results.csv"
+			recs := readCSV(t, res)
+			phones := map[string]string{}
+			for _, rec := range recs[1:] {
+				phones[rec[0]] = rec[2]
+			}
+			if phones["2"] != "447700900123" || phones["5"] != "" || len(recs) != 5 {
+				t.Errorf("results %q: want row 2's phone as its digits 447700900123, and linus@ as row 5 (after the blank row)", recs)
+			}
+			r = pcsync(t, env, "", "run", "--rate", "0", "--quiet", "--action", "segments/add", "--resume", in)
+			if r.code != exitOK || !strings.Contains(r.stdout, "4 rows were already ok") || em.Stats().Requests != 4 {
+				t.Errorf("resume: exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestWorkbookRefusals(t *testing.T) {
+	t.Parallel()
+	wb := readTestdata(t, filepath.Join("examples", "workbook.xlsx"))
+	tests := []struct {
+		name, file, in string
+		args           []string
+		want           string
+	}{
+		{"unknown sheet", "w.xlsx", wb, []string{"--sheet", "Nope"}, `the workbook has no sheet "Nope" (its sheets: "Contacts", "Notes")`},
+		{"a sheet with no rows", "w.xlsx", wb, []string{"--sheet", "Notes"}, "the header has no rows under it"},
+		{"--sheet on a CSV", "c.csv", "email\na@b.co\n", []string{"--sheet", "Contacts"}, `--sheet "Contacts": the input is not an .xlsx workbook`},
+		{"a zip that is no workbook", "z.csv", "PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x01\b" + strings.Repeat("\x00", 40), nil, "cannot read the workbook"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := writeFile(t, tt.file, tt.in)
+			r := pcsync(t, nil, "", append(append([]string{"run", "--dry-run", "--action", "segments/add"}, tt.args...), in)...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, want 2 with %q\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+			if !utf8.ValidString(r.stderr) || strings.ContainsAny(r.stderr, "\x00\x03\x04\b") {
+				t.Errorf("raw bytes on the terminal: %q", r.stderr)
+			}
+		})
+	}
+	r := pcsync(t, nil, "", "run", "--dry-run", "--action", "segments/add", "--sheet", "Contacts", writeFile(t, "w.xlsx", wb))
+	if r.code != exitOK || !strings.Contains(r.stdout, "dry run: 4 rows") {
+		t.Errorf("--sheet Contacts: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

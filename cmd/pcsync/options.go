@@ -27,6 +27,7 @@ type runOptions struct {
 	Map         mapFlag
 	Encoding    encodingFlag
 	Country     countryFlag
+	Sheet       string
 	InvalidOut  string
 	Delimiter   delimiterFlag
 	DryRun      bool
@@ -104,6 +105,7 @@ command line wins.
 	fs.Var(&o.SegmentID, "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
 	fs.Var(&o.Country, "default-country", "the country of national phone numbers (a leading 0), as a two-letter code such as GB: they are sent as +44...; without it they are invalid")
 	fs.Var(&o.Map, "map", "read these columns as these fields, e.g. 'Kontakt=email,Gruppe=segment_id'; besides the built-in synonyms (E-mail Address, Mobile Phone, Segment...)")
+	fs.StringVar(&o.Sheet, "sheet", "", "the sheet `NAME` of an .xlsx input (default: its first sheet)")
 	fs.Var(&o.Encoding, "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file (but --invalid-out's)")

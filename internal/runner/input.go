@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,7 @@ type inputFile struct {
 // An input in another encoding than UTF-8 (enc, or UTF-16 recognised by
 // its byte order mark or its zero bytes when enc is "") is read through a
 // UTF-8 copy in a temporary file; detected names the encoding recognised.
-func openInput(name string, stdin io.Reader, opts csvsource.Options, enc string, spec shard.Spec) (in *inputFile, all, mine int, detected string, err error) {
+func openInput(name string, stdin io.Reader, opts csvsource.Options, enc, sheet string, spec shard.Spec) (in *inputFile, all, mine int, detected string, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
@@ -40,7 +41,7 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, enc string,
 	} else if in.File, err = os.Open(name); err != nil {
 		return nil, 0, 0, "", Usagef("cannot read input: %w", err)
 	}
-	if detected, err = in.decode(enc); err != nil {
+	if detected, err = in.decode(enc, sheet, opts.Comma); err != nil {
 		in.Close()
 		return nil, 0, 0, "", Usagef("%s: %w", in.display(), err)
 	}
@@ -62,8 +63,10 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, enc string,
 // decode replaces the file by a UTF-8 copy when it is in another encoding:
 // enc (an --encoding name), or with enc "" UTF-16 recognised by its start,
 // whose name it returns.
-// A workbook (.xlsx, .xls) is refused, whatever its name.
-func (in *inputFile) decode(enc string) (detected string, err error) {
+// A workbook is recognised by its bytes, whatever its name: an .xlsx is
+// read through a CSV copy of its sheet (sheet, or its first), written with
+// comma; an .xls is refused.
+func (in *inputFile) decode(enc, sheet string, comma rune) (detected string, err error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(in.File, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -72,8 +75,19 @@ func (in *inputFile) decode(enc string) (detected string, err error) {
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
-	if wb := csvsource.Workbook(head[:n]); wb != "" {
-		return "", fmt.Errorf("an .%s file: %w", wb, csvsource.ErrWorkbook)
+	switch wb := csvsource.Workbook(head[:n]); {
+	case wb == "xlsx":
+		copied, err := spoolFunc(func(w io.Writer) error { return csvsource.WorkbookToCSV(w, in.File, sheet, comma) })
+		if err != nil {
+			return "", err
+		}
+		in.Close()
+		in.File, in.temp = copied, true
+		return "xlsx", nil
+	case wb != "":
+		return "", fmt.Errorf("an .%s file (Excel 97-2003): %w", wb, csvsource.ErrWorkbook)
+	case sheet != "":
+		return "", fmt.Errorf("--sheet %s: the input is not an .xlsx workbook", csvsource.Quote(sheet))
 	}
 	if enc == "" {
 		if enc = csvsource.DetectUTF16(head[:n]); enc == "" {
@@ -117,11 +131,24 @@ func (in *inputFile) reopen() (*os.File, error) {
 
 // spool copies r to a new temporary file, positioned at its start.
 func spool(r io.Reader) (*os.File, error) {
+	return spoolFunc(func(w io.Writer) error {
+		_, err := io.Copy(w, r)
+		return err
+	})
+}
+
+// spoolFunc has write fill a new temporary file, and returns it positioned
+// at its start.
+func spoolFunc(write func(io.Writer) error) (*os.File, error) {
 	f, err := os.CreateTemp("", "pcsync-stdin-*.csv")
 	if err != nil {
 		return nil, err
 	}
-	if _, err = io.Copy(f, r); err == nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err = write(bw); err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
@@ -199,4 +226,12 @@ func displayName(input string) string {
 		return "standard input"
 	}
 	return input
+}
+
+// sheetName names the sheet --sheet chose, for messages.
+func sheetName(sheet string) string {
+	if sheet == "" {
+		return "(the first)"
+	}
+	return csvsource.Quote(sheet)
 }

@@ -22,6 +22,7 @@ type Options struct {
 	Comma    rune          // the delimiter; 0 detects it from the header
 	Map      csvsource.Map // --map: header names read as fields
 	Encoding string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
+	Sheet    string        // --sheet: the sheet of an .xlsx input ("": its first)
 	Defaults job.Defaults
 	Shard    shard.Spec // the zero Spec: every row
 	Dedupe   bool       // send exact duplicates once
@@ -77,11 +78,13 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, detected, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Encoding, opt.Shard)
+	in, all, mine, detected, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Encoding, opt.Sheet, opt.Shard)
 	if err != nil {
 		return nil, err
 	}
-	if detected != "" && opt.Observer != nil {
+	if detected == "xlsx" && opt.Observer != nil {
+		opt.Observer.Notef(slog.LevelInfo, "%s is an .xlsx workbook: reading its sheet %s", in.display(), sheetName(opt.Sheet))
+	} else if detected != "" && opt.Observer != nil {
 		opt.Observer.Notef(slog.LevelInfo, "%s is %s text: read as such (--encoding %s)", in.display(), strings.ToUpper(detected), detected)
 	}
 	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map})
