@@ -250,7 +250,7 @@ func TestDedupeEmailCaseInsensitive(t *testing.T) {
 func TestResumeWithBlankRows(t *testing.T) {
 	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
-	in := writeFile(t, "r.csv", "email;action;segment_id\r\n;;\r\na@example.com;segments/add;100500\r\n;;\r\nb@example.com;segments/add;7\r\nc@example.com;segments/add;100500\r\n;;\r\n")
+	in := writeFile(t, "r.csv", "\ufeffemail;action;segment_id\r\n;;\r\na@example.com;segments/add;100500\r\n;;\r\nb@example.com;segments/add;7\r\nc@example.com;segments/add;100500\r\n;;\r\n")
 	r := pcsync(t, env, "", "run", "--rate", "0", "--quiet", in)
 	if r.code != exitRowsFailed || em.Stats().Requests != 3 {
 		t.Fatalf("first run: exit %d, %d requests\n%s%s", r.code, em.Stats().Requests, r.stdout, r.stderr)
@@ -269,6 +269,11 @@ func TestResumeWithBlankRows(t *testing.T) {
 	rows := map[string]string{}
 	for _, rec := range recs[1:] {
 		rows[rec[0]] = rec[1]
+	}
+	// The resumed results keep the input's BOM and CRLF.
+	b, _ := os.ReadFile(strings.TrimSuffix(in, ".csv") + ".results.csv")
+	if s := string(b); !strings.HasPrefix(s, "\ufeffrow;email;") || strings.Count(s, "\n") != 4 || strings.Count(s, "\r\n") != 4 {
+		t.Errorf("resumed results: %q", s)
 	}
 	want := map[string]string{"2": "a@example.com", "4": "b@example.com", "5": "c@example.com"}
 	if !reflect.DeepEqual(rows, want) {

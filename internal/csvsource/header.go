@@ -2,6 +2,7 @@ package csvsource
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -26,6 +27,11 @@ type Header struct {
 	// SepLine is true when the input starts with Excel's "sep=;" line,
 	// which set the delimiter.
 	SepLine bool
+	// BOM and CRLF say how the input was written: a UTF-8 byte order mark
+	// first, lines ended by CRLF (as its first line is). The results and
+	// failed-rows files are written the same way, so that they open in
+	// Excel as the input did.
+	BOM, CRLF bool
 
 	byMap []bool // columns Fields maps by Options.Map
 	m     Map    // Options.Map
@@ -90,6 +96,10 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 		return nil, Header{}, fmt.Errorf("csvsource: %q cannot be a delimiter", opts.Comma)
 	}
 	br := bufio.NewReaderSize(r, bufferSize)
+	head, _ := br.Peek(br.Size()) // errors are sniff's to report
+	bom := bytes.HasPrefix(head, utf8BOM)
+	nl := bytes.IndexByte(head, '\n')
+	crlf := nl > 0 && head[nl-1] == '\r'
 	comma, sepLine, err := sniff(br, opts.Comma)
 	if err != nil {
 		return nil, Header{}, err
@@ -122,7 +132,7 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 		return nil, Header{}, utf8Error(line, i, names[i], nil)
 	}
 	h := Header{Names: slices.Clone(names), Keys: make([]string, len(names)), Fields: make([]string, len(names)),
-		Comma: comma, SepLine: sepLine, m: opts.Map}
+		Comma: comma, SepLine: sepLine, BOM: bom, CRLF: crlf, m: opts.Map}
 	var first [len(knownKeys)]int // 1 + column of each known key seen
 	for i, name := range h.Names {
 		key := normalizeKey(name)

@@ -47,7 +47,7 @@ func TestSourceDecodes(t *testing.T) {
 		{
 			name:   "excel semicolon export with BOM and CRLF",
 			in:     "\ufeffEmail;Action;Segment_ID\r\nann@example.com;segments/add;12\r\nbob@example.com;segments/remove;13\r\n",
-			header: Header{Names: []string{"Email", "Action", "Segment_ID"}, Keys: []string{"email", "action", "segment_id"}, Comma: ';'},
+			header: Header{Names: []string{"Email", "Action", "Segment_ID"}, Keys: []string{"email", "action", "segment_id"}, Comma: ';', BOM: true, CRLF: true},
 			rows: []job.Row{
 				{Index: 1, Line: 2, Record: job.Record{Email: "ann@example.com", Action: "segments/add", SegmentID: "12"}, Fields: []string{"ann@example.com", "segments/add", "12"}},
 				{Index: 2, Line: 3, Record: job.Record{Email: "bob@example.com", Action: "segments/remove", SegmentID: "13"}, Fields: []string{"bob@example.com", "segments/remove", "13"}},

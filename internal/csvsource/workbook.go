@@ -19,6 +19,8 @@ import (
 // values as stored, not as displayed: a phone typed as a number keeps its
 // digits (447700900123, not 4.47701E+12). Rows are padded to the header's
 // width; a non-empty cell right of the header is an *Error naming its row.
+// The text starts with a UTF-8 BOM and its lines end with CRLF, as Excel
+// writes "CSV UTF-8".
 func WorkbookToCSV(w io.Writer, r io.Reader, sheet string, comma rune) (err error) {
 	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -43,7 +45,13 @@ func WorkbookToCSV(w io.Writer, r io.Reader, sheet string, comma rune) (err erro
 		return fmt.Errorf("cannot read sheet %s: %s", Quote(sheet), Printable(err.Error()))
 	}
 	defer rows.Close()
+	// A BOM and CRLF, as Excel writes "CSV UTF-8": the results and
+	// failed-rows files are written the same way (Header.BOM, CRLF).
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
 	if comma != 0 {
 		cw.Comma = comma
 	}
@@ -57,7 +65,7 @@ func WorkbookToCSV(w io.Writer, r io.Reader, sheet string, comma rune) (err erro
 		}
 		if width < 0 {
 			if len(cells) == 0 {
-				if _, err := io.WriteString(w, "\n"); err != nil { // a blank line before the header, skipped as CSV skips it
+				if _, err := io.WriteString(w, "\r\n"); err != nil { // a blank line before the header, skipped as CSV skips it
 					return err
 				}
 				continue

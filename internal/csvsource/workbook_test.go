@@ -41,9 +41,9 @@ func TestWorkbookToCSV(t *testing.T) {
 		err  string
 	}{
 		{name: "values as stored", rows: [][]any{{"email", "phone", "n"}, {"a@b.co", 447700900123, 100500.0}, {"x,y", "line\nbreak", true}},
-			want: "email,phone,n\na@b.co,447700900123,100500\n\"x,y\",\"line\nbreak\",1\n"},
+			want: "\ufeffemail,phone,n\r\na@b.co,447700900123,100500\r\n\"x,y\",\"line\r\nbreak\",1\r\n"},
 		{name: "blank rows kept as lines", rows: [][]any{nil, {"email", "x"}, {"a@b.co"}, nil, {"c@d.co", "y"}},
-			want: "\nemail,x\na@b.co,\n,\nc@d.co,y\n"},
+			want: "\ufeff\r\nemail,x\r\na@b.co,\r\n,\r\nc@d.co,y\r\n"},
 		{name: "a cell right of the header", rows: [][]any{{"email"}, {"a@b.co", "stray"}}, err: `line 2, column 2: a cell right of the header's 1 columns: "stray"`},
 	}
 	for _, tt := range tests {
@@ -68,7 +68,7 @@ func TestWorkbookToCSV(t *testing.T) {
 		})
 	}
 	var out strings.Builder
-	if err := WorkbookToCSV(&out, bytes.NewReader(workbook(t, [][]any{{"email", "x"}, {"a", "b"}})), "S", ';'); err != nil || out.String() != "email;x\na;b\n" {
+	if err := WorkbookToCSV(&out, bytes.NewReader(workbook(t, [][]any{{"email", "x"}, {"a", "b"}})), "S", ';'); err != nil || out.String() != "\ufeffemail;x\r\na;b\r\n" {
 		t.Errorf("sheet S with ';': %q, %v", out.String(), err)
 	}
 }

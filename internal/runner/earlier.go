@@ -42,7 +42,7 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 	if err != nil {
 		return nil, Usagef("cannot resume from %s: %w", resultsPath, err)
 	}
-	if err := st.Rewrite(resultsPath, h.Comma); err != nil {
+	if err := st.Rewrite(resultsPath, h.Comma, h.BOM, h.CRLF); err != nil {
 		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", resultsPath, err)
 	}
 	return st, nil

@@ -96,7 +96,7 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	}
 	defer out.close()
 	w, err := results.NewWriter(out.results, out.failed, h,
-		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
+		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
 	if err != nil {
 		return nil, fmt.Errorf("cannot write results: %w", err)
 	}
