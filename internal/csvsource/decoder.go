@@ -35,6 +35,8 @@ type decoder struct {
 	index  []int // each record's row number: blank rows are counted but not returned
 	n      int   // data records read so far, blank ones included
 	blank  int   // blank records skipped so far
+
+	checkUTF8 bool // refuse fields that are not UTF-8 (false: Scan did)
 	rows   [][]string
 	flat   []string // backing of the projections in rows, reused batch after batch
 	err    error    // what ended the batch early (io.EOF, an *Error), returned after it
@@ -42,10 +44,10 @@ type decoder struct {
 
 // newDecoder returns a decoder reading data records from r, which is
 // positioned after the header h, at most batch records at a time.
-func newDecoder(r *csv.Reader, h Header, batch int) *decoder {
+func newDecoder(r *csv.Reader, h Header, batch int, checkUTF8 bool) *decoder {
 	batch = max(batch, 1)
 	d := &decoder{
-		r: r, names: h.Names,
+		r: r, names: h.Names, checkUTF8: checkUTF8,
 		keys:   make([]string, 0, len(knownKeys)),
 		fields: make([][]string, 0, batch),
 		lines:  make([]int, 0, batch),
@@ -89,7 +91,7 @@ func (d *decoder) read() (int, error) {
 			d.blank++
 			continue
 		}
-		if i := invalidUTF8(fields); i >= 0 {
+		if i := d.invalidUTF8(fields); i >= 0 {
 			line, _ := d.r.FieldPos(i)
 			d.err = utf8Error(line, i, fields[i], d.names)
 			break
@@ -129,4 +131,12 @@ func blank(fields []string) bool {
 		}
 	}
 	return true
+}
+
+// invalidUTF8 is invalidUTF8 when the decoder checks fields, else -1.
+func (d *decoder) invalidUTF8(fields []string) int {
+	if !d.checkUTF8 {
+		return -1
+	}
+	return invalidUTF8(fields)
 }

@@ -51,6 +51,16 @@ func TestInvalidUTF8Refused(t *testing.T) {
 	if _, nerr := s.Next(); nerr == nil || nerr.Error() != e.Error() {
 		t.Errorf("Next = %v, Scan %v", nerr, e)
 	}
+	// Scanned: the caller ran Scan first; Next does not check again.
+	s, err = Open(strings.NewReader(in), Options{Scanned: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.Next(); err != nil {
+			t.Errorf("Next with Scanned: %v", err)
+		}
+	}
 }
 
 // FuzzEncoding: whatever the bytes, reading them in any encoding

@@ -20,6 +20,9 @@ type Options struct {
 	// synonyms: for pcsync's own files (results), whose input columns
 	// were mapped by the run that wrote them.
 	Literal bool
+	// Scanned says the input has passed Scan (or ScanFunc) with these
+	// options: Next then skips the checks Scan made of every field (UTF-8).
+	Scanned bool
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a
@@ -58,7 +61,7 @@ func open(r io.Reader, opts Options, batch int) (*Source, error) {
 	batch = max(batch, 1)
 	return &Source{
 		header: h,
-		dec:    newDecoder(cr, h, batch),
+		dec:    newDecoder(cr, h, batch, !opts.Scanned),
 		recs:   make([]job.Record, batch),
 		batch:  make([]job.Row, 0, batch),
 	}, nil

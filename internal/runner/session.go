@@ -87,7 +87,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	} else if detected != "" && opt.Observer != nil {
 		opt.Observer.Notef(slog.LevelInfo, "%s is %s text: read as such (--encoding %s)", in.display(), strings.ToUpper(detected), detected)
 	}
-	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map})
+	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map, Scanned: true})
 	if err != nil {
 		in.Close()
 		return nil, Usagef("%s: %w", in.display(), err)
