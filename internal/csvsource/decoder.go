@@ -37,9 +37,9 @@ type decoder struct {
 	blank  int   // blank records skipped so far
 
 	checkUTF8 bool // refuse fields that are not UTF-8 (false: Scan did)
-	rows   [][]string
-	flat   []string // backing of the projections in rows, reused batch after batch
-	err    error    // what ended the batch early (io.EOF, an *Error), returned after it
+	rows      [][]string
+	flat      []string // backing of the projections in rows, reused batch after batch
+	err       error    // what ended the batch early (io.EOF, an *Error), returned after it
 }
 
 // newDecoder returns a decoder reading data records from r, which is
