@@ -33,13 +33,13 @@ type decoder struct {
 	fields [][]string
 	lines  []int
 	index  []int // each record's row number: blank rows are counted but not returned
-	n      int   // data records read so far, blank ones included
-	blank  int   // blank records skipped so far
+	rows   [][]string
+	flat   []string // backing of the projections in rows, reused batch after batch
+	err    error    // what ended the batch early (io.EOF, an *Error), returned after it
 
+	n         int  // data records read so far, blank ones included
+	blank     int  // blank records skipped so far
 	checkUTF8 bool // refuse fields that are not UTF-8 (false: Scan did)
-	rows      [][]string
-	flat      []string // backing of the projections in rows, reused batch after batch
-	err       error    // what ended the batch early (io.EOF, an *Error), returned after it
 }
 
 // newDecoder returns a decoder reading data records from r, which is
