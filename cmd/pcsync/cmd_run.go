@@ -17,14 +17,17 @@ import (
 
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
+	if o.InvalidOut != "" && !o.DryRun {
+		return 0, usagef("--invalid-out goes with --dry-run: a run writes its invalid rows to the failed-rows file (--failed)")
+	}
 	ob := &observer{a: a, o: o}
 	opt := runner.Options{
-		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter),
-		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
+		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
+		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
 		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
-		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile,
+		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile, InvalidOut: o.InvalidOut,
 		Observer: ob, Reserve: proc.ReserveMemory,
 	}
 	if o.Notify != "" {
@@ -49,12 +52,20 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if o.DryRun {
 		return a.dryRun(ctx, sess, o)
 	}
+
 	// Credentials are checked before anything else can refuse the run.
 	target, err := a.target(ctx, o)
 	if err != nil {
 		return 0, err
 	}
 	defer target.close()
+	info, warn := sess.ColumnNotes()
+	for _, s := range info {
+		a.notef(slog.LevelInfo, "%s", s)
+	}
+	for _, s := range warn {
+		a.notef(slog.LevelWarn, "%s", s)
+	}
 	pool := worker.New(target.client, worker.Options{
 		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries,
 		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,

@@ -10,7 +10,9 @@ import (
 )
 
 // TestExamplesRunClean runs every example of testdata/examples (one per
-// action, named after it; with-errors.csv aside) through a dry run and
+// action, named after it; with-errors.csv aside, and excel-export.csv and
+// windows-1252.csv, which TestExcelExportExample and TestEncodings run
+// with their flags; workbook.xlsx is TestWorkbookExample's) through a dry run and
 // then a real run on the emulator: every row valid, every row ok.
 func TestExamplesRunClean(t *testing.T) {
 	t.Parallel()
@@ -18,7 +20,11 @@ func TestExamplesRunClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"with-errors.csv": true}
+	want := map[string]bool{"with-errors.csv": true, "excel-export.csv": true, "windows-1252.csv": true}
+	others, err := filepath.Glob(filepath.Join("..", "..", "testdata", "examples", "*.xlsx"))
+	if err != nil || len(others) != 1 || filepath.Base(others[0]) != "workbook.xlsx" {
+		t.Errorf("workbooks %q (%v): want workbook.xlsx, which TestWorkbookExample runs", others, err)
+	}
 	for _, act := range job.Actions {
 		want[exampleName(act)] = true
 	}

@@ -64,6 +64,67 @@ func (d *delimiterFlag) Set(v string) error {
 	return err
 }
 
+// mapFlag is --map: `Header=field,Other Header=field`.
+type mapFlag struct{ m csvsource.Map }
+
+func (f *mapFlag) Type() string { return "MAP" }
+func (f *mapFlag) String() string {
+	if f.m == nil {
+		return ""
+	}
+	return f.m.String()
+}
+func (f *mapFlag) Set(v string) error {
+	m, err := csvsource.ParseMap(v)
+	if err != nil {
+		return err
+	}
+	f.m = m
+	return nil
+}
+
+// encodingFlag is --encoding: a name csvsource.ParseEncoding reads.
+type encodingFlag string
+
+func (f *encodingFlag) Type() string   { return "ENC" }
+func (f *encodingFlag) String() string { return string(*f) }
+func (f *encodingFlag) Set(v string) error {
+	if _, err := csvsource.ParseEncoding(v); err != nil {
+		return err
+	}
+	*f = encodingFlag(strings.ToLower(strings.TrimSpace(v)))
+	return nil
+}
+
+// countryFlag is --default-country: a region code such as GB.
+type countryFlag string
+
+func (f *countryFlag) Type() string   { return "CC" }
+func (f *countryFlag) String() string { return string(*f) }
+func (f *countryFlag) Set(v string) error {
+	c := strings.ToUpper(strings.TrimSpace(v))
+	if c != "" && !job.ValidCountry(c) {
+		return fmt.Errorf("unknown country %q (want a two-letter code such as GB, DE, US)", v)
+	}
+	*f = countryFlag(c)
+	return nil
+}
+
+// segmentIDFlag is --segment-id: a segment id as job.ParseSegmentID reads
+// it, kept in its canonical form.
+type segmentIDFlag string
+
+func (f *segmentIDFlag) Type() string   { return "ID" }
+func (f *segmentIDFlag) String() string { return string(*f) }
+func (f *segmentIDFlag) Set(v string) error {
+	id, err := job.ParseSegmentID(strings.TrimSpace(v))
+	if err != nil {
+		return err
+	}
+	*f = segmentIDFlag(id)
+	return nil
+}
+
 // positiveInt is an int flag that must be at least min.
 type positiveInt struct {
 	n   *int

@@ -83,8 +83,14 @@ func TestExcelExportBOMSemicolonCRLF(t *testing.T) {
 		t.Error("row not applied")
 	}
 	res, _ := os.ReadFile(strings.TrimSuffix(in, ".csv") + ".results.csv")
-	if !strings.HasPrefix(string(res), "row;Email;Action;Segment_ID;status") {
-		t.Errorf("results header: %q", strings.SplitN(string(res), "\n", 2)[0])
+	// The results open in Excel as the input did: a BOM, ';', CRLF.
+	s := string(res)
+	if !strings.HasPrefix(s, "\ufeffrow;Email;Action;Segment_ID;status") || strings.Count(s, "\n") != 3 || strings.Count(s, "\r\n") != 3 {
+		t.Errorf("results: %q", s)
+	}
+	failed, _ := os.ReadFile(strings.TrimSuffix(in, ".csv") + ".failed.csv")
+	if string(failed) != "\ufeffEmail;Action;Segment_ID;error\r\n" {
+		t.Errorf("failed-rows file: %q", failed)
 	}
 }
 

@@ -24,7 +24,12 @@ type runOptions struct {
 	Retries     int
 	GiveUpAfter time.Duration
 	Action      actionFlag
-	SegmentID   string
+	SegmentID   segmentIDFlag
+	Map         mapFlag
+	Encoding    encodingFlag
+	Country     countryFlag
+	Sheet       string
+	InvalidOut  string
 	Delimiter   delimiterFlag
 	DryRun      bool
 	Resume      bool
@@ -64,7 +69,11 @@ func (a *app) newRunCmd() (*cobra.Command, *runOptions) {
 		Short: "sync INPUT ('-' for standard input)",
 		Long: wrap("Reads INPUT ('-' for standard input) and calls the row's action for every row: "+
 			actionNames()+". Columns (any case): "+strings.Join(csvsource.KnownKeys, ", ")+
-			"; other columns are carried into the results untouched.", 78) + `
+			"; also read from common names (E-mail Address, Mobile Phone, Phone Number, Segment...) and from any column --map names. "+
+			"The dry run and a run's first lines say how each column is read; other columns are carried into the results untouched. "+
+			"The input is UTF-8 (UTF-16 is recognised; --encoding for others). Phones are sent in international format "+
+			"(+44...; --default-country for national ones). Segment ids are positive whole numbers (100500.0 reads as 100500). "+
+			"Blank rows are skipped and counted; Excel's \"sep=;\" first line sets the delimiter.", 78) + `
 
 Credentials: $PERSONACLICK_SHOP_ID and $PERSONACLICK_SHOP_SECRET, or --shop-id
 and --shop-secret-file.
@@ -92,9 +101,14 @@ command line wins.
 	fs.Var(positiveInt{&o.Retries, 0}, "retries", "attempts after the first for a transient failure")
 	fs.DurationVar(&o.GiveUpAfter, "give-up-after", o.GiveUpAfter, "stop when every request has been failing for `D`; the unsent rows are marked skipped (0: never)")
 	fs.Var(&o.Action, "action", "action for rows with no action column or an empty cell: "+actionNames())
-	fs.StringVar(&o.SegmentID, "segment-id", "", "the segment `ID` for segments/add and segments/remove rows with no segment_id")
+	fs.Var(&o.SegmentID, "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
+	fs.Var(&o.Country, "default-country", "the country of national phone numbers (a leading 0), as a two-letter code such as GB: they are sent as +44...; without it they are invalid")
+	fs.Var(&o.Map, "map", "read these columns as these fields, e.g. 'Kontakt=email,Gruppe=segment_id'; besides the built-in synonyms (E-mail Address, Mobile Phone, Segment...)")
+	fs.StringVar(&o.Sheet, "sheet", "", "the sheet `NAME` of an .xlsx input (default: its first sheet)")
+	fs.Var(&o.Encoding, "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
 	fs.Var(&o.Delimiter, "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)")
-	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file (but --invalid-out's)")
+	fs.StringVar(&o.InvalidOut, "invalid-out", "", "with --dry-run, write every invalid row (its columns, then row, line and error) to the CSV at `PATH`")
 	fs.BoolVar(&o.Resume, "resume", false, "finish an earlier run of the same INPUT and --out: rows already ok are not sent again; a results file from another input is refused")
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first")
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed")

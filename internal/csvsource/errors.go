@@ -24,6 +24,10 @@ var (
 	// as Excel writes for "Unicode Text".
 	ErrUTF16 = errors.New("the file is UTF-16 text; save it as \"CSV UTF-8\"")
 
+	// ErrWorkbook reports an input whose bytes are a spreadsheet workbook
+	// (.xlsx, .xls), whatever its name says.
+	ErrWorkbook = errors.New("this is a spreadsheet workbook, not CSV text: open it and save it as \"CSV UTF-8\"")
+
 	// ErrBareCR reports a header ended by a lone carriage return, as
 	// written by old Mac software: the whole file would read as one line.
 	ErrBareCR = errors.New("lines end with a lone carriage return (old Mac format); save the file with Windows or Unix line ends")
@@ -57,7 +61,7 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Itoa(e.Column))
 		if e.Name != "" {
 			b.WriteString(" (")
-			b.WriteString(e.Name)
+			b.WriteString(Printable(e.Name))
 			b.WriteString(")")
 		}
 	}

@@ -41,6 +41,8 @@ func FuzzSource(f *testing.F) {
 		"email,action\ra,b\r",
 		"\xff\xfee\x00",
 		"id,,x,X\n1,2,3,4\n",
+		"sep=;\r\nE-mail Address;Segment\r\na@x;1\r\n;\r\n",
+		"email,phone\n,\n \t, \na,b\n",
 	} {
 		f.Add(seed, byte(0))
 	}
@@ -69,7 +71,7 @@ func FuzzSource(f *testing.F) {
 			}
 		}
 
-		rows, lastLine := 0, 0
+		rows, lastLine, lastIndex := 0, 0, 0
 		for {
 			row, err := s.Next()
 			if err == io.EOF {
@@ -92,9 +94,10 @@ func FuzzSource(f *testing.F) {
 				return
 			}
 			rows++
-			if row.Index != rows {
-				t.Fatalf("row %d has Index %d", rows, row.Index)
+			if row.Index <= lastIndex || row.Index < rows || row.Index > rows+s.Blank() {
+				t.Fatalf("row %d has Index %d after %d, with %d blank rows skipped", rows, row.Index, lastIndex, s.Blank())
 			}
+			lastIndex = row.Index
 			if row.Line <= lastLine {
 				t.Fatalf("row %d on line %d, after line %d", rows, row.Line, lastLine)
 			}
@@ -105,7 +108,7 @@ func FuzzSource(f *testing.F) {
 			rec := reflect.ValueOf(row.Record)
 			for k, key := range knownKeys {
 				want := ""
-				if i := h.Index(key); i >= 0 {
+				if i := h.Field(key); i >= 0 {
 					want = row.Fields[i]
 				}
 				if got := rec.Field(k).String(); got != want {

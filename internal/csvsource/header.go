@@ -2,6 +2,7 @@ package csvsource
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -18,7 +19,36 @@ const bufferSize = 64 << 10
 type Header struct {
 	Names []string // as written in the file (BOM stripped), for writing back out
 	Keys  []string // normalized: surrounding spaces trimmed, lower case, inner spaces and '-' turned into '_' ("Segment ID" → "segment_id")
-	Comma rune     // the delimiter in use
+	// Fields holds the field (one of KnownKeys) each column is read as:
+	// its own name, a built-in synonym ("E-mail Address" → "email") or
+	// Options.Map; "" for a column no field reads.
+	Fields []string
+	Comma  rune // the delimiter in use
+	// SepLine is true when the input starts with Excel's "sep=;" line,
+	// which set the delimiter.
+	SepLine bool
+	// BOM and CRLF say how the input was written: a UTF-8 byte order mark
+	// first, lines ended by CRLF (as its first line is). The results and
+	// failed-rows files are written the same way, so that they open in
+	// Excel as the input did.
+	BOM, CRLF bool
+
+	byMap []bool // columns Fields maps by Options.Map
+	m     Map    // Options.Map
+}
+
+// Options returns the options that read the same input the same way: its
+// delimiter settled, and the same map.
+func (h Header) Options() Options { return Options{Comma: h.Comma, Map: h.m} }
+
+// Field returns the column that is read as field (one of KnownKeys), or -1.
+func (h Header) Field(field string) int {
+	for i, f := range h.Fields {
+		if f == field {
+			return i
+		}
+	}
+	return -1
 }
 
 // Index returns the column index of a normalized key, or -1 if no column
@@ -66,7 +96,11 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 		return nil, Header{}, fmt.Errorf("csvsource: %q cannot be a delimiter", opts.Comma)
 	}
 	br := bufio.NewReaderSize(r, bufferSize)
-	comma, err := sniff(br, opts.Comma)
+	head, _ := br.Peek(br.Size()) // errors are sniff's to report
+	bom := bytes.HasPrefix(head, utf8BOM)
+	nl := bytes.IndexByte(head, '\n')
+	crlf := nl > 0 && head[nl-1] == '\r'
+	comma, sepLine, err := sniff(br, opts.Comma)
 	if err != nil {
 		return nil, Header{}, err
 	}
@@ -78,6 +112,13 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 	cr.TrimLeadingSpace = false
 	cr.ReuseRecord = reuseRecord
 
+	if sepLine {
+		cr.FieldsPerRecord = -1
+		if _, err := cr.Read(); err != nil {
+			return nil, Header{}, readError(err, nil, nil)
+		}
+		cr.FieldsPerRecord = 0
+	}
 	names, err := cr.Read()
 	switch {
 	case err == io.EOF:
@@ -86,23 +127,40 @@ func readHeader(r io.Reader, opts Options, reuseRecord bool) (*csv.Reader, Heade
 		return nil, Header{}, readError(err, names, nil)
 	}
 
-	h := Header{Names: slices.Clone(names), Keys: make([]string, len(names)), Comma: comma}
+	if i := invalidUTF8(names); i >= 0 {
+		line, _ := cr.FieldPos(i)
+		return nil, Header{}, utf8Error(line, i, names[i], nil)
+	}
+	h := Header{Names: slices.Clone(names), Keys: make([]string, len(names)), Fields: make([]string, len(names)),
+		Comma: comma, SepLine: sepLine, BOM: bom, CRLF: crlf, m: opts.Map}
 	var first [len(knownKeys)]int // 1 + column of each known key seen
 	for i, name := range h.Names {
 		key := normalizeKey(name)
 		h.Keys[i] = key
-		k := knownIndex(key)
+		field, how := opts.Map.fieldOf(key, opts.Literal)
+		k := knownIndex(field)
 		if k < 0 {
 			continue
 		}
 		if j := first[k] - 1; j >= 0 {
 			line, _ := cr.FieldPos(i)
+			fix := "keep one"
+			if h.Keys[j] != key {
+				fix = fmt.Sprintf("keep one, or leave one unread with --map '%s=' (or map it to another field)", Printable(name))
+			}
 			return nil, Header{}, &Error{Line: line, Column: i + 1, Name: name, Err: &detailError{
-				msg: fmt.Sprintf("duplicate column: %q means the same as column %d (%s)", name, j+1, h.Names[j]),
+				msg: fmt.Sprintf("duplicate column: %q and %q (column %d) both map to %s; %s", name, h.Names[j], j+1, field, fix),
 				err: ErrDuplicateColumn,
 			}}
 		}
 		first[k] = i + 1
+		h.Fields[i] = field
+		if how == "map" {
+			if h.byMap == nil {
+				h.byMap = make([]bool, len(names))
+			}
+			h.byMap[i] = true
+		}
 	}
 	return cr, h, nil
 }

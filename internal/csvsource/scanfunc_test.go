@@ -8,7 +8,7 @@ import (
 
 func TestScanFuncVisitsEveryRecord(t *testing.T) {
 	t.Parallel()
-	in := "\uFEFFid;E-Mail ;email\n1;x;a@example.com\n\n2;y;\"b@\nexample.com\"\n3;z;c@example.com\n"
+	in := "\uFEFFid;Notes ;email\n1;x;a@example.com\n\n2;y;\"b@\nexample.com\"\n3;z;c@example.com\n"
 	var got []string
 	n, err := ScanFunc(strings.NewReader(in), Options{}, func(h *Header, fields []string) {
 		got = append(got, fields[h.Index("email")]+"/"+fields[0])

@@ -18,13 +18,15 @@ var candidates = [...]rune{',', ';', '\t'}
 
 // sniff looks at the start of the input without consuming it, except for a
 // UTF-8 byte order mark, which it discards. It returns the delimiter: comma
-// if not 0, otherwise the one detected from the header record. It refuses
+// if not 0, else the one Excel's "sep=;" first line names (sepLine then
+// reports that line, left for the caller to read past), otherwise the one
+// detected from the header record. It refuses
 // UTF-16 input and a header ended by a lone carriage return, which
 // encoding/csv would read as one endless line.
-func sniff(br *bufio.Reader, comma rune) (rune, error) {
+func sniff(br *bufio.Reader, comma rune) (_ rune, sepLine bool, _ error) {
 	buf, err := br.Peek(br.Size())
 	if err != nil && err != io.EOF {
-		return 0, &Error{Err: fmt.Errorf("cannot read the input: %w", err)}
+		return 0, false, &Error{Err: fmt.Errorf("cannot read the input: %w", err)}
 	}
 	atEOF := err == io.EOF
 	switch {
@@ -32,16 +34,45 @@ func sniff(br *bufio.Reader, comma rune) (rune, error) {
 		br.Discard(len(utf8BOM)) // cannot fail: the bytes are buffered
 		buf = buf[len(utf8BOM):]
 	case bytes.HasPrefix(buf, utf16LEBOM), bytes.HasPrefix(buf, utf16BEBOM):
-		return 0, &Error{Line: 1, Err: ErrUTF16}
+		return 0, false, &Error{Line: 1, Err: ErrUTF16}
+	case Workbook(buf) != "":
+		return 0, false, &Error{Err: &detailError{msg: "an ." + Workbook(buf) + " file: " + ErrWorkbook.Error(), err: ErrWorkbook}}
+	}
+	if sep, n := sepDirective(buf); n > 0 {
+		if comma == 0 {
+			comma = sep
+		}
+		buf, sepLine = buf[n:], true
 	}
 	counts, bareCR := scanHeaderLine(buf, atEOF)
 	if bareCR {
-		return 0, &Error{Line: 1, Err: ErrBareCR}
+		return 0, false, &Error{Line: 1, Err: ErrBareCR}
 	}
 	if comma != 0 {
-		return comma, nil
+		return comma, sepLine, nil
 	}
-	return pickComma(counts), nil
+	return pickComma(counts), sepLine, nil
+}
+
+// sepDirective recognises Excel's first line "sep=X" (any case, X one of
+// , ; | or a tab) and returns X and the length of the line with its end,
+// or 0, 0.
+func sepDirective(buf []byte) (rune, int) {
+	if len(buf) < 5 || !bytes.EqualFold(buf[:4], []byte("sep=")) {
+		return 0, 0
+	}
+	c := rune(buf[4])
+	if c != ',' && c != ';' && c != '|' && c != '\t' {
+		return 0, 0
+	}
+	rest := buf[5:]
+	switch {
+	case bytes.HasPrefix(rest, []byte("\r\n")):
+		return c, 7
+	case bytes.HasPrefix(rest, []byte("\n")):
+		return c, 6
+	}
+	return 0, 0
 }
 
 // scanHeaderLine counts the candidate delimiters outside quotes in the first

@@ -15,6 +15,14 @@ const rowBuffer = 256
 // Options configures a Source.
 type Options struct {
 	Comma rune // 0 = detect from the header line: the most frequent of ',', ';', '\t' outside quotes (ties and none → ',')
+	Map   Map  // --map: header names read as fields, besides the fields' own names and the built-in synonyms
+	// Literal reads columns by the fields' own names only, without the
+	// synonyms: for pcsync's own files (results), whose input columns
+	// were mapped by the run that wrote them.
+	Literal bool
+	// Scanned says the input has passed Scan (or ScanFunc) with these
+	// options: Next then skips the checks Scan made of every field (UTF-8).
+	Scanned bool
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a
@@ -27,7 +35,6 @@ type Source struct {
 
 	batch []job.Row // rows of the batch not yet returned, from head
 	head  int
-	index int
 	err   error // returned by every later Next
 }
 
@@ -54,7 +61,7 @@ func open(r io.Reader, opts Options, batch int) (*Source, error) {
 	batch = max(batch, 1)
 	return &Source{
 		header: h,
-		dec:    newDecoder(cr, h, batch),
+		dec:    newDecoder(cr, h, batch, !opts.Scanned),
 		recs:   make([]job.Record, batch),
 		batch:  make([]job.Row, 0, batch),
 	}, nil
@@ -99,11 +106,15 @@ func (s *Source) fill() error {
 		return &Error{Err: err} // from gocsv itself
 	}
 	for k := range recs {
-		s.index++
-		s.batch = append(s.batch, job.Row{Index: s.index, Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
+		s.batch = append(s.batch, job.Row{Index: s.dec.index[k], Line: s.dec.lines[k], Record: recs[k], Fields: s.dec.fields[k]})
 	}
 	return nil
 }
+
+// Blank returns how many blank rows (every cell empty or white space) Next
+// has skipped so far. A blank row is not returned, but keeps its number:
+// the row after it is numbered as if it were there.
+func (s *Source) Blank() int { return s.dec.blank }
 
 // Close ends the Source: Next then returns ErrClosed. Nothing runs in the
 // background, so there is nothing to stop or wait for. It is safe to call

@@ -1,7 +1,10 @@
 package job
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/pcsync/pcsync/internal/api"
 )
@@ -89,9 +92,20 @@ var atextChar, hostChar = func() (a, h [256]bool) {
 	return a, h
 }()
 
-// checkPhone strips spaces, dashes, dots and brackets and requires what is
-// left to be 6 to 15 digits (E.164), with an optional leading '+'.
-func checkPhone(raw string, p *Problems) (string, bool) {
+// checkPhone reads a phone number into the full international format
+// (E.164) the API wants, by libphonenumber's rules (nyaruka/phonenumbers):
+//
+//   - "+44 (0) 7700 900123" and "00 44 7700 900123" → "+447700900123": a
+//     number with its country code (a leading + or 00) is parsed, a
+//     national "(0)" dropped, and must be possible for its country;
+//   - a national number, starting with a trunk 0 ("07700 900123"), needs
+//     country (--default-country) to be turned into E.164, and is invalid
+//     without it;
+//   - other digits without + (the API's own example 4400114527199) are
+//     sent as today: formatting stripped, 6 to 15 digits;
+//   - scientific notation ("4.47701E+12") is invalid with the spreadsheet
+//     hint.
+func checkPhone(raw, country string, p *Problems) (string, bool) {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		return "", true
@@ -108,16 +122,77 @@ func checkPhone(raw string, p *Problems) (string, bool) {
 		case c == '+' && b.Len() == 0:
 			b.WriteByte(c)
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t':
+		case (c == 'E' || c == 'e') && strings.IndexByte(v, '.') >= 0 && i+1 < len(v) && (v[i+1] == '+' || v[i+1] == '-' || v[i+1] >= '0' && v[i+1] <= '9'):
+			p.add("phone", raw, "scientific notation, as a spreadsheet shows a long number, whose last digits are lost; "+spreadsheetHint)
+			return "", false
 		default:
 			p.add("phone", raw, "not a phone number (only digits, an optional leading +, spaces, dashes and brackets)")
 			return "", false
 		}
 	}
+	s := b.String()
+	switch {
+	case strings.HasPrefix(s, "+"):
+		return parsePhone(raw, s, "", p)
+	case strings.HasPrefix(s, "00"):
+		return parsePhone(raw, "+"+s[2:], "", p)
+	case strings.HasPrefix(s, "0"):
+		if country == "" {
+			p.add("phone", raw, "a national number: give --default-country (such as GB) or write it with its country code (+44...)")
+			return "", false
+		}
+		return parsePhone(raw, s, country, p)
+	}
 	if digits < 6 || digits > 15 {
 		p.add("phone", raw, "a phone number has 6 to 15 digits")
 		return "", false
 	}
-	return b.String(), true
+	return s, true
+}
+
+// parsePhone parses an international number (region "") or a national one
+// of region, and returns it in E.164 if it is possible for its country.
+func parsePhone(raw, v, region string, p *Problems) (string, bool) {
+	n, err := phonenumbers.Parse(v, region)
+	if err != nil {
+		p.add("phone", raw, "not a phone number: "+phoneParseReason(err))
+		return "", false
+	}
+	switch phonenumbers.IsPossibleNumberWithReason(n) {
+	case phonenumbers.IS_POSSIBLE, phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		p.add("phone", raw, "not a phone number: unknown country code")
+		return "", false
+	case phonenumbers.TOO_SHORT:
+		p.add("phone", raw, "too short for a number of its country (+"+strconv.Itoa(int(n.GetCountryCode()))+")")
+		return "", false
+	case phonenumbers.TOO_LONG:
+		p.add("phone", raw, "too long for a number of its country (+"+strconv.Itoa(int(n.GetCountryCode()))+")")
+		return "", false
+	default:
+		p.add("phone", raw, "not a possible length for a number of its country (+"+strconv.Itoa(int(n.GetCountryCode()))+")")
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+// phoneParseReason words phonenumbers' parse errors.
+func phoneParseReason(err error) string {
+	switch err {
+	case phonenumbers.ErrInvalidCountryCode:
+		return "unknown country code"
+	case phonenumbers.ErrTooShortNSN, phonenumbers.ErrTooShortAfterIDD:
+		return "too short"
+	case phonenumbers.ErrNumTooLong:
+		return "too long"
+	}
+	return "not a number"
+}
+
+// ValidCountry reports whether region is a country --default-country
+// takes: a region code libphonenumber knows, such as GB.
+func ValidCountry(region string) bool {
+	return phonenumbers.GetCountryCodeForRegion(region) != 0
 }
 
 func checkEvent(raw string, p *Problems) api.Event {
@@ -142,18 +217,70 @@ func checkSegmentID(raw, fallback string, p *Problems) api.SegmentID {
 		p.add("segment_id", "", "required for segments/add and segments/remove (give a segment_id column or --segment-id)")
 		return ""
 	}
-	if len(v) > 64 {
-		p.add("segment_id", raw, "longer than 64 characters")
+	id, err := ParseSegmentID(v)
+	if err != nil {
+		p.add("segment_id", v, err.Error())
 		return ""
 	}
-	for i := 0; i < len(v); i++ {
-		if v[i] <= ' ' || v[i] == 0x7f {
-			p.add("segment_id", raw, "contains spaces or control characters")
-			return ""
+	return id
+}
+
+// spreadsheetHint ends the problems a spreadsheet's formatting causes.
+const spreadsheetHint = "format the column as Text in the spreadsheet"
+
+// ParseSegmentID reads a segment id: a positive integer that fits in 64
+// bits, in decimal digits. A spreadsheet's integer-valued decimal
+// ("100500.0") is read as the integer; leading zeros are dropped. Signs,
+// scientific notation, other decimals, text and formulas are refused with
+// the reason. The id returned is canonical, so it is sent as a JSON number.
+func ParseSegmentID(v string) (api.SegmentID, error) {
+	s := v
+	if dot := strings.IndexByte(s, '.'); dot >= 0 && strings.Trim(s[dot+1:], "0") == "" && dot+1 < len(s) {
+		s = s[:dot] // 100500.0 → 100500
+	}
+	switch {
+	case s == "":
+		return "", segmentIDError("not a number")
+	case s[0] == '=':
+		return "", segmentIDError("a spreadsheet formula, not its value; " + spreadsheetHint)
+	case s[0] == '-' || s[0] == '+':
+		return "", segmentIDError("a segment id is a positive whole number, without a sign")
+	}
+	digits, exp := true, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case (c == 'e' || c == 'E') && i > 0:
+			exp = true
+			digits = false
+		default:
+			digits = false
 		}
 	}
-	return api.SegmentID(v)
+	if !digits {
+		if exp && strings.ContainsAny(s, "0123456789") && strings.Trim(s, "0123456789.eE+-") == "" {
+			return "", segmentIDError("scientific notation, as a spreadsheet shows a long number; " + spreadsheetHint)
+		}
+		if strings.IndexByte(s, '.') >= 0 && strings.Trim(s, "0123456789.") == "" {
+			return "", segmentIDError("a segment id is a whole number, not a decimal")
+		}
+		return "", segmentIDError("a segment id is a positive whole number")
+	}
+	s = strings.TrimLeft(s, "0")
+	if s == "" {
+		return "", segmentIDError("a segment id is a positive whole number, not 0")
+	}
+	if len(s) > 19 || (len(s) == 19 && s > "9223372036854775807") {
+		return "", segmentIDError("too large for a segment id (at most 9223372036854775807); " + spreadsheetHint + " if it was rounded")
+	}
+	return api.SegmentID(s), nil
 }
+
+// segmentIDError is a problem with a segment id.
+type segmentIDError string
+
+func (e segmentIDError) Error() string { return string(e) }
 
 var (
 	yes = true

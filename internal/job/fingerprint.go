@@ -6,11 +6,23 @@ var fingerprintSeed = maphash.MakeSeed()
 
 // Fingerprint hashes everything j would send (action, contact and
 // parameters, as normalized) to 64 bits, so exact duplicates can be found
-// without keeping rows. It is stable within a process only.
+// without keeping rows. It is stable within a process only. The email is
+// compared as ContactKey compares it, its ASCII letters in lower case, so
+// that --dedupe agrees with --shard and --state on what one contact is.
 func (j *Job) Fingerprint() uint64 {
 	var h maphash.Hash
 	h.SetSeed(fingerprintSeed)
-	for _, s := range []string{string(j.Action), j.Contact.Email, j.Contact.Phone, string(j.SegmentID), string(j.Event)} {
+	h.WriteString(string(j.Action))
+	h.WriteByte(0)
+	for i := 0; i < len(j.Contact.Email); i++ {
+		c := j.Contact.Email[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h.WriteByte(c)
+	}
+	h.WriteByte(0)
+	for _, s := range []string{j.Contact.Phone, string(j.SegmentID), string(j.Event)} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}

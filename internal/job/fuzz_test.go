@@ -13,6 +13,11 @@ func FuzzBuild(f *testing.F) {
 	f.Add("a@b.co", "", "subscriptions/manage", "", "", "yes", "maybe")
 	f.Add("a@b.co", "123", "subscriptions/callback", "", "hard_bounced", "", "")
 	f.Add("x@", "abc", "segments/remove", " ", "", "", "")
+	f.Add("a@b.co", "", "segments/add", "100500.0", "", "", "")
+	f.Add("", "+44 (0) 7700 900123", "segments/get", "", "", "", "")
+	f.Add("", "00 49 30 901820", "segments/get", "", "", "", "")
+	f.Add("", "4.47701E+12", "segments/get", "", "", "", "")
+	f.Add("a@b.co", "", "segments/add", "1.005E+05", "", "", "")
 	f.Fuzz(func(t *testing.T, email, phone, action, segment, event, bulk, sms string) {
 		rec := Record{Email: email, Phone: phone, Action: action, SegmentID: segment, Event: event, EmailBulk: bulk, SMSBulk: sms}
 		j, err := Build(&rec, Defaults{})
@@ -34,10 +39,20 @@ func FuzzBuild(f *testing.F) {
 		if p := strings.TrimPrefix(j.Contact.Phone, "+"); p != "" && strings.Trim(p, "0123456789") != "" {
 			t.Fatalf("accepted phone %q", j.Contact.Phone)
 		}
+		if ph := j.Contact.Phone; ph != "" {
+			var p Problems
+			if again, ok := checkPhone(ph, "", &p); !ok || again != ph {
+				t.Fatalf("phone %q (from %q) reads again as %q, %v", ph, phone, again, p)
+			}
+		}
 		switch j.Action {
 		case SegmentsAdd, SegmentsRemove:
-			if j.SegmentID == "" || strings.ContainsAny(string(j.SegmentID), " \t\r\n") {
+			s := string(j.SegmentID)
+			if s == "" || s[0] == '0' || strings.Trim(s, "0123456789") != "" || len(s) > 19 {
 				t.Fatalf("accepted segment %q", j.SegmentID)
+			}
+			if again, err := ParseSegmentID(s); err != nil || again != j.SegmentID {
+				t.Fatalf("segment %q reads back as %q, %v", s, again, err)
 			}
 		case SubscriptionsCallback:
 			if j.Contact.Email == "" || j.Contact.Phone != "" || j.Event == "" {

@@ -32,6 +32,7 @@ func (j *Job) Call() api.Call {
 type Defaults struct {
 	Action    Action
 	SegmentID string
+	Country   string // --default-country: the region of national phone numbers ("GB"); "" for none
 }
 
 // Build validates rec and returns the job it describes. A row that cannot be
@@ -57,7 +58,7 @@ func Build(rec *Record, d Defaults) (Job, error) {
 	}
 
 	email, emailOK := checkEmail(rec.Email, &p)
-	phone, phoneOK := checkPhone(rec.Phone, &p)
+	phone, phoneOK := checkPhone(rec.Phone, d.Country, &p)
 
 	switch j.Action {
 	case SubscriptionsCallback:

@@ -108,7 +108,7 @@ func OpenReader(path string, comma rune) (*Reader, error) {
 }
 
 func newReader(path string, f *os.File, comma rune) (*Reader, error) {
-	src, err := csvsource.Open(f, csvsource.Options{Comma: comma})
+	src, err := csvsource.Open(f, csvsource.Options{Comma: comma, Literal: true})
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
 	}

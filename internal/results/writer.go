@@ -57,6 +57,10 @@ type Options struct {
 	Scrub []string
 	// Append: the results file already has its header (a resumed run).
 	Append bool
+	// BOM starts both files with a UTF-8 byte order mark (the results
+	// file only when not appending), as the input was (Header.BOM); lines
+	// end with CRLF when the input's do (Header.CRLF).
+	BOM bool
 }
 
 // NewWriter writes the headers of both files, in the input's delimiter, and
@@ -73,6 +77,12 @@ func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Wri
 		w.scrub = strings.NewReplacer(pairs...)
 	}
 	w.res = newCSV(results, h.Comma)
+	w.res.UseCRLF = h.CRLF
+	if opt.BOM && !opt.Append {
+		if _, err := io.WriteString(results, "\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
 	if !opt.Append {
 		if err := w.res.Write(ResultsHeader(h)); err != nil {
 			return nil, err
@@ -81,6 +91,12 @@ func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Wri
 	w.resRecord = make([]string, 0, w.nIn+len(Own)+1)
 	if failed != nil {
 		w.fail = newCSV(failed, h.Comma)
+		w.fail.UseCRLF = h.CRLF
+		if opt.BOM {
+			if _, err := io.WriteString(failed, "\uFEFF"); err != nil {
+				return nil, err
+			}
+		}
 		if err := w.fail.Write(FailedHeader(h)); err != nil {
 			return nil, err
 		}

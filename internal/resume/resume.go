@@ -210,14 +210,21 @@ func (s *State) FirstDifference(src job.Rows) (row, line int, missing bool) {
 // Rewrite replaces the results file at path with its header and one ok
 // record per done row, atomically (a new file, synced, renamed over the old
 // one), so that the resumed run can append the rest.
-func (s *State) Rewrite(path string, comma rune) error {
+func (s *State) Rewrite(path string, comma rune, bom, crlf bool) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".pcsync-resume-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if bom {
+		if _, err := io.WriteString(tmp, "\uFEFF"); err != nil {
+			tmp.Close()
+			return err
+		}
+	}
 	w := csv.NewWriter(tmp)
 	w.Comma = comma
+	w.UseCRLF = crlf
 	w.Write(s.header)
 	copied := make([]uint64, len(s.done))
 	err = s.eachOK(path, comma, func(rec *results.Record) error {

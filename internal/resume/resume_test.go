@@ -137,7 +137,7 @@ func TestRewriteKeepsTheDoneRecordsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Rewrite(path, h.Comma); err != nil {
+	if err := st.Rewrite(path, h.Comma, h.BOM, h.CRLF); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)

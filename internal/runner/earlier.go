@@ -37,7 +37,7 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 		return nil, err
 	}
 	defer f.Close()
-	check, err := csvsource.Open(f, csvsource.Options{Comma: s.opt.Comma})
+	check, err := csvsource.Open(f, s.src.Header().Options())
 	if err == nil {
 		err = st.Verify(s.resumeRows(check, st))
 		check.Close()
@@ -48,7 +48,7 @@ func (s *Session) loadEarlier(resultsPath string) (*resume.State, error) {
 	if err != nil {
 		return nil, Usagef("cannot resume from %s: %w%s", resultsPath, err, afresh)
 	}
-	if err := st.Rewrite(resultsPath, h.Comma); err != nil {
+	if err := st.Rewrite(resultsPath, h.Comma, h.BOM, h.CRLF); err != nil {
 		return nil, fmt.Errorf("cannot resume: rewriting %s: %w", resultsPath, err)
 	}
 	return st, nil

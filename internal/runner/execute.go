@@ -101,7 +101,7 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.notef(slog.LevelInfo, "the earlier results %s are kept as %s (the %d newest are kept)", out.resultsPath, out.kept, KeepResults)
 	}
 	w, err := results.NewWriter(out.results, out.failed, h,
-		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
+		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
 	if err != nil {
 		return nil, fmt.Errorf("cannot write results: %w", err)
 	}
@@ -131,6 +131,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.opt.Observer.Stopped()
 	}
 	closeErr := out.close()
+	if b := s.src.Blank(); b > 0 {
+		s.notef(slog.LevelInfo, "%s skipped (every cell empty; not in the results)", summary.Plural(b, "blank row"))
+	}
 	oc.NotInFailed = sum.RemovalsNotDone()
 	if oc.NotInFailed > 0 {
 		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", oc.NotInFailed)

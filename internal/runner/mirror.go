@@ -37,7 +37,7 @@ func planMirror(ctx context.Context, path string, h csvsource.Header, d job.Defa
 		return nil, Usagef("cannot read input: %w", err)
 	}
 	defer f.Close()
-	src, err := csvsource.Open(f, csvsource.Options{Comma: h.Comma})
+	src, err := csvsource.Open(f, h.Options())
 	if err != nil {
 		return nil, Usagef("%s: %w", displayName(path), err)
 	}
@@ -144,7 +144,7 @@ func (m *mirrorPlan) close() {
 // action and segment_id when the input has such columns.
 func (m *mirrorPlan) feed(h csvsource.Header) worker.Feed {
 	return &removalFeed{m: m, r: bufio.NewReader(m.list), n: len(h.Names),
-		email: h.Index("email"), phone: h.Index("phone"), action: h.Index("action"), segment: h.Index("segment_id")}
+		email: h.Field("email"), phone: h.Field("phone"), action: h.Field("action"), segment: h.Field("segment_id")}
 }
 
 // removalFeed reads the list of removals.

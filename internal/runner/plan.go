@@ -16,6 +16,7 @@ type Plan struct {
 	Rows        int
 	ByAction    [job.NumActions]int // rows to send per action
 	Invalid     int
+	Blank       int                      // blank rows skipped: every cell empty
 	Duplicates  int                      // exact duplicates, with --dedupe
 	Unchanged   int                      // applied with the same parameters by an earlier run, with --state
 	Samples     []Invalid                // the first invalid rows
@@ -26,6 +27,9 @@ type Plan struct {
 	Mirror      *MirrorPlan              // with --mirror
 	Shard       shard.Spec               // the shard planned
 	Dedupe      bool                     // with --dedupe
+	InvalidOut  string                   // with --invalid-out: where every invalid row is
+	ColumnInfo  []string                 // how the columns are read
+	ColumnWarn  []string                 // columns no action reads, defaults over a column
 }
 
 // StatePlan is what a dry run found of the state (--state).
@@ -44,6 +48,12 @@ type Invalid struct {
 // with a dedupe table it counts exact duplicates apart, and with inc the
 // rows an earlier run applied with the same parameters. inc is only read.
 func MakePlan(ctx context.Context, src job.Rows, d job.Defaults, dd *dedupe.Table, inc Incremental, samples int) (*Plan, error) {
+	return makePlan(ctx, src, d, dd, inc, samples, nil)
+}
+
+// makePlan is MakePlan that also hands every invalid row to invalid, when
+// not nil; an error from it stops the plan.
+func makePlan(ctx context.Context, src job.Rows, d job.Defaults, dd *dedupe.Table, inc Incremental, samples int, invalid func(*job.Row, error) error) (*Plan, error) {
 	p := &Plan{}
 	for ctx.Err() == nil {
 		row, err := src.Next()
@@ -59,6 +69,11 @@ func MakePlan(ctx context.Context, src job.Rows, d job.Defaults, dd *dedupe.Tabl
 			p.Invalid++
 			if len(p.Samples) < samples {
 				p.Samples = append(p.Samples, Invalid{Row: row.Index, Line: row.Line, Error: err.Error()})
+			}
+			if invalid != nil {
+				if err := invalid(&row, err); err != nil {
+					return p, err
+				}
 			}
 			continue
 		}

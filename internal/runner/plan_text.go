@@ -65,6 +65,15 @@ func (p *Plan) WriteText(out io.Writer, rate float64) error {
 	if p.State != nil {
 		fmt.Fprintf(w, "  %-24s %8d\n", "unchanged (not sent)", p.Unchanged)
 	}
+	if p.Blank > 0 {
+		fmt.Fprintf(w, "  %s skipped (every cell empty; not validated, not sent, not in the results)\n", summary.Plural(p.Blank, "blank row"))
+	}
+	for _, s := range p.ColumnInfo {
+		fmt.Fprintf(w, "%s\n", s)
+	}
+	for _, s := range p.ColumnWarn {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
 	p.writeState(w)
 	if p.HardBounced > 0 {
 		fmt.Fprintf(w, "warning: %s: each permanently deletes the contact\n", summary.Plural(p.HardBounced, "hard_bounced event"))
@@ -73,7 +82,17 @@ func (p *Plan) WriteText(out io.Writer, rate float64) error {
 		fmt.Fprintf(w, "  row %d (line %d): %s\n", s.Row, s.Line, s.Error)
 	}
 	if more := p.Invalid - len(p.Samples); more > 0 {
-		fmt.Fprintf(w, "  ... and %s\n", summary.Plural(more, "more invalid row"))
+		if p.InvalidOut != "" {
+			fmt.Fprintf(w, "  ... and %s (all %d in %s)\n", summary.Plural(more, "more invalid row"), p.Invalid, p.InvalidOut)
+		} else {
+			fmt.Fprintf(w, "  ... and %s (--invalid-out PATH writes them all)\n", summary.Plural(more, "more invalid row"))
+		}
+	} else if p.InvalidOut != "" {
+		are := "are"
+		if p.Invalid == 1 {
+			are = "is"
+		}
+		fmt.Fprintf(w, "  the %s %s in %s\n", summary.Plural(p.Invalid, "invalid row"), are, p.InvalidOut)
 	}
 	if valid := p.Valid(); rate > 0 && valid > 0 {
 		d := time.Duration(float64(valid) / rate * float64(time.Second))

@@ -202,7 +202,7 @@ func TestRunThroughFaultsEveryRowOKAndApplied(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("email,action,segment_id\n")
 	for i := 1; i <= 400; i++ {
-		fmt.Fprintf(&b, "u%d@example.com,segments/add,s%d\n", i, i)
+		fmt.Fprintf(&b, "u%d@example.com,segments/add,%d\n", i, 100000+i)
 	}
 	src, err := csvsource.Open(strings.NewReader(b.String()), csvsource.Options{})
 	if err != nil {

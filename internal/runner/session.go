@@ -2,8 +2,10 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/api"
@@ -16,9 +18,12 @@ import (
 
 // Options is one run as the command line describes it.
 type Options struct {
-	Input    string    // the input's path; "-" reads Stdin (spooled to a temporary file)
-	Stdin    io.Reader // standard input
-	Comma    rune      // the delimiter; 0 detects it from the header
+	Input    string        // the input's path; "-" reads Stdin (spooled to a temporary file)
+	Stdin    io.Reader     // standard input
+	Comma    rune          // the delimiter; 0 detects it from the header
+	Map      csvsource.Map // --map: header names read as fields
+	Encoding string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
+	Sheet    string        // --sheet: the sheet of an .xlsx input ("": its first)
 	Defaults job.Defaults
 	Shard    shard.Spec // the zero Spec: every row
 	Dedupe   bool       // send exact duplicates once
@@ -34,6 +39,7 @@ type Options struct {
 	Stdout      io.Writer
 	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
 	MetricsFile string // --metrics-file, for CheckMetricsFile ("": none)
+	InvalidOut  string // with a dry run (Plan): every invalid row is written to this CSV ("": none)
 
 	// Observer hears what the run has to say, and when rows start and
 	// stop being sent; nil hears nothing.
@@ -75,11 +81,16 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, err := openInput(opt.Input, opt.Stdin, opt.Comma, opt.Shard)
+	in, all, mine, detected, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Encoding, opt.Sheet, opt.Shard)
 	if err != nil {
 		return nil, err
 	}
-	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma})
+	if detected == "xlsx" && opt.Observer != nil {
+		opt.Observer.Notef(slog.LevelInfo, "%s is an .xlsx workbook: reading its sheet %s", in.display(), sheetName(opt.Sheet))
+	} else if detected != "" && opt.Observer != nil {
+		opt.Observer.Notef(slog.LevelInfo, "%s is %s text: read as such (--encoding %s)", in.display(), strings.ToUpper(detected), detected)
+	}
+	src, err := csvsource.Open(in, csvsource.Options{Comma: opt.Comma, Map: opt.Map, Scanned: true})
 	if err != nil {
 		in.Close()
 		return nil, Usagef("%s: %w", in.display(), err)
@@ -143,14 +154,29 @@ func (s *Session) Plan(ctx context.Context, shopID string, examples *api.Client)
 		return nil, err
 	}
 	defer inc.close()
-	p, err := MakePlan(ctx, s.rows(), s.opt.Defaults, s.dedupe(s.mine), inc.incremental(), dryRunSamples)
+	inv, err := s.openInvalidOut()
+	if err != nil {
+		return nil, err
+	}
+	var onInvalid func(*job.Row, error) error
+	if inv != nil {
+		onInvalid = inv.write
+	}
+	p, err := makePlan(ctx, s.rows(), s.opt.Defaults, s.dedupe(s.mine), inc.incremental(), dryRunSamples, onInvalid)
+	p.Blank = s.src.Blank()
+	if inv != nil {
+		if cerr := inv.close(err == nil); err == nil && cerr != nil {
+			return nil, fmt.Errorf("--invalid-out %s: %w", s.opt.InvalidOut, cerr)
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, Usagef("%w", err)
 	}
-	p.Shard, p.Dedupe = s.opt.Shard, s.opt.Dedupe
+	p.Shard, p.Dedupe, p.InvalidOut = s.opt.Shard, s.opt.Dedupe, s.opt.InvalidOut
+	p.ColumnInfo, p.ColumnWarn = s.ColumnNotes()
 	if inc != nil {
 		p.State = &StatePlan{Path: s.opt.State, Exists: inc.store.Exists()}
 		p.Mirror = inc.mirrorPlan(s.opt.MaxRemovals)

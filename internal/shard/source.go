@@ -12,7 +12,7 @@ type Columns struct {
 
 // ColumnsOf returns the email and phone columns of an input with header h.
 func ColumnsOf(h *csvsource.Header) Columns {
-	return Columns{Email: h.Index("email"), Phone: h.Index("phone")}
+	return Columns{Email: h.Field("email"), Phone: h.Field("phone")}
 }
 
 // Has reports whether the record with these fields belongs to s.

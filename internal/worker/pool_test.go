@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,7 +153,7 @@ func TestDoSucceedsThroughFlakyServer(t *testing.T) {
 	p := New(c, Options{Workers: 1, Retries: 10, Sleep: s.sleep, Pacer: fakePacer(nil)})
 	attempts := 0
 	for i := 1; i <= 200; i++ {
-		tk := task(i, job.Record{Email: "u" + strings.Repeat("x", i%7) + "@example.com", Phone: "", Action: "segments/add", SegmentID: "s" + string(rune('a'+i%26))})
+		tk := task(i, job.Record{Email: "u" + strings.Repeat("x", i%7) + "@example.com", Phone: "", Action: "segments/add", SegmentID: strconv.Itoa(100000 + i%26)})
 		r := p.Do(context.Background(), &tk)
 		if r.Status != job.StatusOK {
 			t.Fatalf("row %d: %+v", i, r)
