@@ -75,6 +75,13 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if err := checkStatePath(o.State, out, o.SummaryJSON); err != nil {
 		return nil, err
 	}
+	// The results file is this run's alone from here on: a second run on
+	// it, plain or resumed, is refused before it reads or sends anything.
+	lock, err := acquireLock(out, time.Now(), s.notef)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	h := s.src.Header()
 	inc, err := openIncremental(ctx, o, s.in.Name(), h, t.ShopID, false)
 	if err != nil {
