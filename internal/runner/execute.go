@@ -10,6 +10,7 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
+	"github.com/pcsync/pcsync/internal/state"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -104,8 +105,8 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	defer out.close()
 	w, err := results.NewWriter(out.results, out.failed, h,
 		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
-	if err != nil {
-		return nil, fmt.Errorf("cannot write results: %w", err)
+	if err != nil { // the headers: nothing was sent
+		return nil, Usagef("cannot write the results (%s) or failed-rows (%s) file: %w; nothing was sent", out.resultsPath, out.failedPath, err)
 	}
 
 	sum := summary.New(summary.Options{Clean: w.Text})
@@ -137,13 +138,14 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if runErr == nil {
 		runErr = closeErr
 	}
-	oc.Err = s.stopError(ctx, runErr)
+	oc.Err = s.stopError(ctx, runErr, out.resultsPath)
 	return oc, nil
 }
 
 // stopError words why a run stopped early.
-func (s *Session) stopError(ctx context.Context, err error) error {
+func (s *Session) stopError(ctx context.Context, err error, resultsPath string) error {
 	var ce *csvsource.Error
+	var we *WriteError
 	switch {
 	case err == nil:
 		return nil
@@ -153,6 +155,15 @@ func (s *Session) stopError(ctx context.Context, err error) error {
 		return Usagef("%w; stopped before sending the rest (marked skipped)", err)
 	case errors.Is(err, worker.ErrGaveUp):
 		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
+	case errors.As(err, &we):
+		where := ""
+		if we.Row > 0 {
+			where = fmt.Sprintf(" at input row %d", we.Row)
+		}
+		return fmt.Errorf("%w to %s: %w; the run stopped%s: the rows not sent are counted skipped and listed in the failed-rows file (if it could be written); once they can be written, pcsync run --resume with the same INPUT and --out finishes the run",
+			ErrSink, displayResults(resultsPath), we.Err, where)
+	case errors.Is(err, state.ErrDamaged):
+		return fmt.Errorf("--state %w; the run stopped: the rows not sent are marked skipped and listed in the failed-rows file; with the state moved away, a run (or --resume) finishes it", err)
 	case errors.As(err, &ce):
 		return fmt.Errorf("%s: %w (the rows before it were processed; see the results)", s.in.display(), err)
 	}
@@ -189,4 +200,12 @@ func checkSummaryJSON(path, input string, out *outputs) error {
 		return Usagef("--summary-json: cannot write %s: %w", path, err)
 	}
 	return nil
+}
+
+// displayResults names the results file in messages.
+func displayResults(path string) string {
+	if path == "-" {
+		return "standard output"
+	}
+	return path
 }

@@ -27,10 +27,17 @@ type runLock struct {
 // lockPath is the lock file of a run's outputs: beside the results file,
 // or beside the failed-rows file when results go to standard output.
 func lockPath(out *outputs) string {
-	if out.resultsPath == "-" {
-		return out.failedPath + ".lock"
+	return lockedFile(out) + ".lock"
+}
+
+// lockedFile is the file whose lock a run holds: the results file, or the
+// failed-rows file when results go to standard output or to something
+// that is not a regular file (a device, a pipe).
+func lockedFile(out *outputs) string {
+	if fi, err := os.Stat(out.resultsPath); out.resultsPath == "-" || err == nil && !fi.Mode().IsRegular() {
+		return out.failedPath
 	}
-	return out.resultsPath + ".lock"
+	return out.resultsPath
 }
 
 // lockHolder is what a lock file says of the run that holds it.
@@ -127,9 +134,4 @@ func (l *runLock) release() {
 }
 
 // displayOut names the file a run lock protects in messages.
-func displayOut(out *outputs) string {
-	if out.resultsPath == "-" {
-		return out.failedPath
-	}
-	return out.resultsPath
-}
+func displayOut(out *outputs) string { return lockedFile(out) }
