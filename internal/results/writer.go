@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 )
@@ -212,7 +213,7 @@ func (w *Writer) text(s string) string {
 	if w.scrub != nil {
 		s = w.scrub.Replace(s)
 	}
-	return Defuse(s)
+	return Defuse(api.RedactUserinfo(s))
 }
 
 // Defuse keeps a spreadsheet from reading s as a formula (CSV injection): a

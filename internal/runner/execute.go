@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
@@ -104,7 +105,7 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	}
 	defer out.close()
 	w, err := results.NewWriter(out.results, out.failed, h,
-		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil})
+		results.Options{Scrub: api.SecretForms(t.Secret), Append: earlier != nil})
 	if err != nil { // the headers: nothing was sent
 		return nil, Usagef("cannot write the results (%s) or failed-rows (%s) file: %w; nothing was sent", out.resultsPath, out.failedPath, err)
 	}
