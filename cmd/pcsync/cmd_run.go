@@ -19,7 +19,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	sess, err := runner.Open(ctx, runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter),
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
-		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
+		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		Out: o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON,
 		Observer: ob, Reserve: proc.ReserveMemory,

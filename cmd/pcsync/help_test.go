@@ -202,7 +202,7 @@ func TestREADMERunFlagsTable(t *testing.T) {
 		"string": {"from-env", "from-command-line"}, "bool": {"true", "false"},
 		"duration": {"42s", "3s"}, "D": {"42s", "3s"}, "R": {"300/m", "20"}, "N": {"7", "3"},
 		"NAME": {"segments/get", "segments/add"}, "C": {";", "tab"}, "K/N": {"2/3", "1/2"},
-		"S": {"25%", "0.5"}, "F": {"json", "text"},
+		"S": {"25%", "0.5"}, "F": {"json", "text"}, "SIZE": {"4MiB", "65536"},
 	}
 	literal := regexp.MustCompile("^`([^`]+)`$")
 	for _, row := range rows {

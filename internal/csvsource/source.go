@@ -15,6 +15,9 @@ const rowBuffer = 256
 // Options configures a Source.
 type Options struct {
 	Comma rune // 0 = detect from the header line: the most frequent of ',', ';', '\t' outside quotes (ties and none → ',')
+	// MaxRecord bounds the size in bytes of one record for Scan and
+	// ScanFunc (0: no bound); see ErrRecordTooLarge.
+	MaxRecord int64
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a

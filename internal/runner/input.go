@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"io"
 	"os"
 
@@ -22,7 +23,7 @@ type inputFile struct {
 // broken CSV is refused before any request is sent and progress has its
 // total. It returns the number of data rows and, with a shard, the number
 // of the shard's rows, counted in the same pass (one hash per row).
-func openInput(name string, stdin io.Reader, comma rune, spec shard.Spec) (in *inputFile, all, mine int, err error) {
+func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.Spec) (in *inputFile, all, mine int, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
@@ -32,9 +33,13 @@ func openInput(name string, stdin io.Reader, comma rune, spec shard.Spec) (in *i
 	} else if in.File, err = os.Open(name); err != nil {
 		return nil, 0, 0, Usagef("cannot read input: %w", err)
 	}
-	all, mine, err = scan(in.File, comma, spec)
+	all, mine, err = scan(in.File, opts, spec)
 	if err == nil {
 		_, err = in.Seek(0, io.SeekStart)
+	}
+	if errors.Is(err, csvsource.ErrRecordTooLarge) {
+		in.Close()
+		return nil, 0, 0, Usagef("%s: %w (--max-record-size, env PCSYNC_MAX_RECORD_SIZE); nothing was sent", in.display(), err)
 	}
 	if err != nil {
 		in.Close()
@@ -87,8 +92,7 @@ func spool(r io.Reader) (*os.File, error) {
 
 // scan is the structural pre-scan: the number of rows, and the number of
 // the shard's rows (all of them without a shard).
-func scan(r io.Reader, comma rune, spec shard.Spec) (all, mine int, err error) {
-	opts := csvsource.Options{Comma: comma}
+func scan(r io.Reader, opts csvsource.Options, spec shard.Spec) (all, mine int, err error) {
 	if !spec.On() {
 		all, err = csvsource.Scan(r, opts)
 		return all, all, err

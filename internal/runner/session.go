@@ -15,13 +15,14 @@ import (
 
 // Options is one run as the command line describes it.
 type Options struct {
-	Input    string    // the input's path; "-" reads Stdin (spooled to a temporary file)
-	Stdin    io.Reader // standard input
-	Comma    rune      // the delimiter; 0 detects it from the header
-	Defaults job.Defaults
-	Shard    shard.Spec // the zero Spec: every row
-	Dedupe   bool       // send exact duplicates once
-	Resume   bool       // finish an earlier run of the same input and results file
+	Input     string    // the input's path; "-" reads Stdin (spooled to a temporary file)
+	Stdin     io.Reader // standard input
+	Comma     rune      // the delimiter; 0 detects it from the header
+	MaxRecord int64     // the largest input record, in bytes (0: no limit): a larger one is refused
+	Defaults  job.Defaults
+	Shard     shard.Spec // the zero Spec: every row
+	Dedupe    bool       // send exact duplicates once
+	Resume    bool       // finish an earlier run of the same input and results file
 
 	State            string        // --state: the state file ("": none)
 	Mirror           bool          // --mirror: the file is the segment's whole membership
@@ -72,7 +73,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, err := openInput(opt.Input, opt.Stdin, opt.Comma, opt.Shard)
+	in, all, mine, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, MaxRecord: opt.MaxRecord}, opt.Shard)
 	if err != nil {
 		return nil, err
 	}
