@@ -16,6 +16,8 @@ import (
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
 	ob := &observer{a: a, o: o}
+	preSend.Store(true)
+	defer preSend.Store(false)
 	sess, err := runner.Open(ctx, runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter),
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: o.SegmentID},
@@ -81,6 +83,7 @@ func (ob *observer) Notef(level slog.Level, format string, args ...any) {
 }
 
 func (ob *observer) Started(sum *summary.Summary, total int) {
+	preSend.Store(false)
 	ob.stop = ob.a.startProgress(sum, total, ob.o)
 }
 

@@ -122,6 +122,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		cfg.Skip, oc.AlreadyDone = earlier.Done, earlier.Count()
 		total -= oc.AlreadyDone
 	}
+	if err := interrupted(ctx); err != nil {
+		return nil, err // a signal while getting ready: nothing was sent
+	}
 	if s.opt.Observer != nil {
 		s.opt.Observer.Started(sum, total)
 	}

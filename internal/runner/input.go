@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -23,7 +24,7 @@ type inputFile struct {
 // broken CSV is refused before any request is sent and progress has its
 // total. It returns the number of data rows and, with a shard, the number
 // of the shard's rows, counted in the same pass (one hash per row).
-func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.Spec) (in *inputFile, all, mine int, err error) {
+func openInput(ctx context.Context, name string, stdin io.Reader, opts csvsource.Options, spec shard.Spec) (in *inputFile, all, mine int, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
@@ -33,7 +34,7 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, spec shard.
 	} else if in.File, err = os.Open(name); err != nil {
 		return nil, 0, 0, Usagef("cannot read input: %w", err)
 	}
-	all, mine, err = scan(in.File, opts, spec)
+	all, mine, err = scan(ctxReader{ctx, in.File}, opts, spec)
 	if err == nil {
 		_, err = in.Seek(0, io.SeekStart)
 	}
@@ -71,6 +72,20 @@ func (in *inputFile) reopen() (*os.File, error) {
 		return nil, Usagef("cannot read input: %w", err)
 	}
 	return f, nil
+}
+
+// ctxReader reads r until ctx is done: a pre-scan of a long input stops
+// at a signal.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // spool copies r to a new temporary file, positioned at its start.

@@ -73,7 +73,13 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, MaxRecord: opt.MaxRecord}, opt.Shard)
+	in, all, mine, err := openInput(ctx, opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, MaxRecord: opt.MaxRecord}, opt.Shard)
+	if ierr := interrupted(ctx); ierr != nil {
+		if err == nil {
+			in.Close()
+		}
+		return nil, ierr
+	}
 	if err != nil {
 		return nil, err
 	}
