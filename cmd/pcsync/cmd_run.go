@@ -21,10 +21,12 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		return 0, usagef("--invalid-out goes with --dry-run: a run writes its invalid rows to the failed-rows file (--failed)")
 	}
 	ob := &observer{a: a, o: o}
+	preSend.Store(true)
+	defer preSend.Store(false)
 	opt := runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
-		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume,
+		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
 		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile, InvalidOut: o.InvalidOut,
@@ -116,6 +118,7 @@ func (ob *observer) Notef(level slog.Level, format string, args ...any) {
 }
 
 func (ob *observer) Started(sum *summary.Summary, total int) {
+	preSend.Store(false)
 	ob.stop = ob.a.startProgress(sum, total, ob.o)
 }
 

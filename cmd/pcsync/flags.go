@@ -169,6 +169,33 @@ func (f *shareFlag) Set(v string) error {
 	return nil
 }
 
+// sizeFlag is a number of bytes, at least 1: 1048576, 1MiB, 512KiB, 64K,
+// 2M, 1GiB (K, M, G are binary too).
+type sizeFlag int64
+
+func (f *sizeFlag) Type() string   { return "SIZE" }
+func (f *sizeFlag) String() string { return csvsource.FormatSize(int64(*f)) }
+
+func (f *sizeFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	scale := int64(1)
+	for _, u := range []struct {
+		suffix string
+		scale  int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if p, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, scale = strings.TrimSpace(p), u.scale
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > math.MaxInt64/scale {
+		return fmt.Errorf("want a size in bytes, like 1048576, 512KiB or 4MiB")
+	}
+	*f = sizeFlag(n * scale)
+	return nil
+}
+
 // shardFlag is "K/N": this run processes shard K of N (see internal/shard).
 // The zero value means no sharding.
 type shardFlag shard.Spec

@@ -57,8 +57,9 @@ const runExamples = `Examples:
 // exitStatusText is the exit status table, as help shows it.
 const exitStatusText = `Exit status: 0 every row done (ok, duplicate or unchanged); 1 some rows not;
 2 nothing done (usage, configuration, unreadable input, refused credentials,
-a --mirror run over --max-removals); 3 over --max-failed: more rows failed
-or invalid than it allows (the run stopped there); 130 interrupted.
+a --mirror run over --max-removals, results another run is writing, a damaged
+--state); 3 over --max-failed: more rows failed or invalid than it allows (the
+run stopped there); 130 interrupted.
 `
 
 // commandHelpTemplate is the help of every command but pcsync itself: the usage

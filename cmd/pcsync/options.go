@@ -44,6 +44,7 @@ type runOptions struct {
 	Mirror      bool      // --mirror: the file is the segment's full membership (mirror.go)
 	MaxRemovals shareFlag // --mirror's guard
 	MaxFailed   maxFailedFlag
+	MaxRecord   sizeFlag // --max-record-size: a bigger input record is refused
 
 	// Progress and stderr lines (progress.go, logformat.go).
 	LogFormat     logFormat
@@ -57,13 +58,16 @@ const (
 	envAPIURL     = "PERSONACLICK_API_URL"
 )
 
+// defaultMaxRecord is the largest input record a run accepts by default.
+const defaultMaxRecord = 1 << 20
+
 // defaultRate is deliberately conservative: the API documents no limit.
 const defaultRate = 10
 
 // newRunCmd is 'pcsync run', its flags bound to the options it returns.
 func (a *app) newRunCmd() (*cobra.Command, *runOptions) {
 	o := &runOptions{APIURL: api.DefaultBaseURL, Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute,
-		MaxRemovals: 0.1, LogFormat: logText, ProgressEvery: positiveDuration(defaultProgressEvery)}
+		MaxRemovals: 0.1, MaxRecord: defaultMaxRecord, LogFormat: logText, ProgressEvery: positiveDuration(defaultProgressEvery)}
 	c := &cobra.Command{
 		Use:   "run [flags] INPUT.csv",
 		Short: "sync INPUT ('-' for standard input)",
@@ -121,6 +125,7 @@ command line wins.
 	fs.BoolVar(&o.Mirror, "mirror", false, "with --state, --action segments/add and --segment-id ID: the file is the segment's full membership; contacts an earlier mirrored run added that the file lacks are removed")
 	fs.Var(&o.MaxRemovals, "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%")
 	fs.Var(&o.MaxFailed, "max-failed", "end with exit 3 when more than `LIMIT` of the run's rows end failed or invalid, stopping as soon as that is certain: a number of rows (0: any) or a percentage, like 2% (default: no limit)")
+	fs.Var(&o.MaxRecord, "max-record-size", "refuse (exit 2, nothing sent) an input whose record (one row, all its cells) is larger than `SIZE`, naming its line: memory stays bounded whatever the input (e.g. 4MiB)")
 	fs.Var(&o.LogFormat, "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json")
 	fs.Var(&o.ProgressEvery, "progress-every", "how often a progress line is logged when stderr is not a terminal")
 	return a.withEnv(c, map[string]string{"shop-id": envShopID, "api-url": envAPIURL}), o

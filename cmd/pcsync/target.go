@@ -52,7 +52,7 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	if err != nil {
 		t.close()
 		if errors.Is(err, api.ErrInsecureURL) {
-			return nil, usagef("--api-url %s: %w", o.APIURL, err)
+			return nil, usagef("--api-url %s: %w", api.RedactUserinfo(o.APIURL), err)
 		}
 		return nil, usagef("API: %w", err)
 	}

@@ -15,13 +15,11 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -74,14 +72,7 @@ type auth struct {
 
 func newAuth(c Credentials) *auth {
 	s := string(c.ShopSecret)
-	a := &auth{shopID: c.ShopID, secret: s, variants: []string{s}}
-	quoted, _ := json.Marshal(s) // a string always encodes
-	for _, v := range []string{url.QueryEscape(s), string(quoted[1 : len(quoted)-1])} {
-		if !slices.Contains(a.variants, v) {
-			a.variants = append(a.variants, v)
-		}
-	}
-	return a
+	return &auth{shopID: c.ShopID, secret: s, variants: SecretForms(s)}
 }
 
 // credentials returns the Credentials that request bodies carry.
@@ -144,15 +135,15 @@ func WithClock(now func() time.Time) Option {
 func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("api: base URL: %w", err)
+		return nil, fmt.Errorf("api: base URL: %s", RedactUserinfo(err.Error())) // the error quotes the URL
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("api: base URL %q: scheme must be http or https", u.Redacted())
+		return nil, fmt.Errorf("api: base URL %q: scheme must be http or https", RedactURL(u))
 	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("api: base URL %q: no host", u.Redacted())
+		return nil, fmt.Errorf("api: base URL %q: no host", RedactURL(u))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("api: base URL %q: must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("api: base URL %q: must not have a query or fragment", RedactURL(u))
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, u.Host)
 	case creds.ShopID == "":

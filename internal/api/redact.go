@@ -18,9 +18,10 @@ const redactedValue = "REDACTED"
 const secretKey = "shop_secret"
 
 // RedactURL returns u's text with the value of every shop_secret query
-// parameter replaced by REDACTED (and a password in u, if any, by "xxxxx",
-// as url.URL.Redacted does). The other parameters keep their order and
-// encoding. A query that does not parse is replaced by REDACTED as a whole.
+// parameter replaced by REDACTED, and its user-info, if any, by REDACTED
+// (a user name can be a secret too). The other parameters keep their order
+// and encoding. A query that does not parse is replaced by REDACTED as a
+// whole.
 func RedactURL(u *url.URL) string {
 	if u == nil {
 		return ""
@@ -31,7 +32,10 @@ func RedactURL(u *url.URL) string {
 	} else {
 		cp.RawQuery = redactedValue
 	}
-	return cp.Redacted()
+	if cp.User != nil {
+		cp.User = url.User(redactedValue)
+	}
+	return cp.String()
 }
 
 // redactPairs replaces the value of every shop_secret pair of the
@@ -171,7 +175,7 @@ func (a *auth) scrub(s string) string {
 			s = strings.ReplaceAll(s, v, redactedValue)
 		}
 	}
-	return s
+	return RedactUserinfo(s)
 }
 
 // redactURL is RedactURL with, in case the query hid the secret from it

@@ -23,6 +23,9 @@ type Options struct {
 	// Scanned says the input has passed Scan (or ScanFunc) with these
 	// options: Next then skips the checks Scan made of every field (UTF-8).
 	Scanned bool
+	// MaxRecord bounds the size in bytes of one record for Scan and
+	// ScanFunc (0: no bound); see ErrRecordTooLarge.
+	MaxRecord int64
 }
 
 // Source streams the rows of a CSV input. Next reads and decodes them a

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 )
@@ -167,6 +168,27 @@ func (w *Writer) Write(r *job.Result) error {
 	if err := w.res.Write(rec); err != nil {
 		return err
 	}
+	return w.writeFailed(r, msg)
+}
+
+// WriteFailed records r in the failed-rows file alone, when it did not
+// end done: for a run whose results file can no longer be written.
+func (w *Writer) WriteFailed(r *job.Result) error {
+	return w.writeFailed(r, w.text(r.Error))
+}
+
+// FlushFailed hands the failed-rows file's records to its writer.
+func (w *Writer) FlushFailed() error {
+	if w.fail == nil {
+		return nil
+	}
+	w.fail.Flush()
+	return w.fail.Error()
+}
+
+// writeFailed writes r, whose error text is msg, to the failed-rows file
+// when it belongs there.
+func (w *Writer) writeFailed(r *job.Result, msg string) error {
 	if w.fail == nil || r.Status.Done() || !r.Row.FromInput() {
 		return nil
 	}
@@ -207,7 +229,7 @@ func (w *Writer) text(s string) string {
 	if w.scrub != nil {
 		s = w.scrub.Replace(s)
 	}
-	return Defuse(s)
+	return Defuse(api.RedactUserinfo(s))
 }
 
 // Defuse keeps a spreadsheet from reading s as a formula (CSV injection): a

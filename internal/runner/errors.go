@@ -1,6 +1,21 @@
 package runner
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInterrupted is returned, with the context's error, when a signal came
+// before any row was sent.
+var ErrInterrupted = errors.New("interrupted before sending began: nothing was sent")
+
+// interrupted returns ErrInterrupted when ctx is done, else nil.
+func interrupted(ctx interface{ Err() error }) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w (%w)", ErrInterrupted, err)
+	}
+	return nil
+}
 
 // UsageError is a problem found before anything was sent: with the command
 // line, the configuration or the input. Nothing was done.

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/resume"
+	"github.com/pcsync/pcsync/internal/state"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -77,6 +79,13 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if err := checkStatePath(o.State, out, o.SummaryJSON); err != nil {
 		return nil, err
 	}
+	// The results file is this run's alone from here on: a second run on
+	// it, plain or resumed, is refused before it reads or sends anything.
+	lock, err := acquireLock(out, time.Now(), s.notef)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	h := s.src.Header()
 	inc, err := openIncremental(ctx, o, s.in.Name(), h, t.ShopID, false)
 	if err != nil {
@@ -101,9 +110,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.notef(slog.LevelInfo, "the earlier results %s are kept as %s (the %d newest are kept)", out.resultsPath, out.kept, KeepResults)
 	}
 	w, err := results.NewWriter(out.results, out.failed, h,
-		results.Options{Scrub: []string{t.Secret}, Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
-	if err != nil {
-		return nil, fmt.Errorf("cannot write results: %w", err)
+		results.Options{Scrub: api.SecretForms(t.Secret), Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
+	if err != nil { // the headers: nothing was sent
+		return nil, Usagef("cannot write the results (%s) or failed-rows (%s) file: %w; nothing was sent", out.resultsPath, out.failedPath, err)
 	}
 
 	sum := summary.New(summary.Options{Clean: w.Text})
@@ -117,6 +126,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if earlier != nil {
 		cfg.Skip, oc.AlreadyDone = earlier.Done, earlier.Count()
 		total -= oc.AlreadyDone
+	}
+	if err := interrupted(ctx); err != nil {
+		return nil, err // a signal while getting ready: nothing was sent
 	}
 	if o.MaxFailed.On {
 		limit := o.MaxFailed.Limit(total)
@@ -142,13 +154,14 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	if runErr == nil {
 		runErr = closeErr
 	}
-	oc.Err = s.stopError(ctx, runErr)
+	oc.Err = s.stopError(ctx, runErr, out.resultsPath)
 	return oc, nil
 }
 
 // stopError words why a run stopped early.
-func (s *Session) stopError(ctx context.Context, err error) error {
+func (s *Session) stopError(ctx context.Context, err error, resultsPath string) error {
 	var ce *csvsource.Error
+	var we *WriteError
 	switch {
 	case err == nil:
 		return nil
@@ -160,6 +173,15 @@ func (s *Session) stopError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
 	case errors.Is(err, ErrMaxFailed):
 		return fmt.Errorf("%w; stopped: the rows not sent are marked skipped in the results and listed in the failed file", err)
+	case errors.As(err, &we):
+		where := ""
+		if we.Row > 0 {
+			where = fmt.Sprintf(" at input row %d", we.Row)
+		}
+		return fmt.Errorf("%w to %s: %w; the run stopped%s: the rows not sent are counted skipped and listed in the failed-rows file (if it could be written); once they can be written, pcsync run --resume with the same INPUT and --out finishes the run",
+			ErrSink, displayResults(resultsPath), we.Err, where)
+	case errors.Is(err, state.ErrDamaged):
+		return fmt.Errorf("--state %w; the run stopped: the rows not sent are marked skipped and listed in the failed-rows file; with the state moved away, a run (or --resume) finishes it", err)
 	case errors.As(err, &ce):
 		return fmt.Errorf("%s: %w (the rows before it were processed; see the results)", s.in.display(), err)
 	}
@@ -223,4 +245,12 @@ func checkEndFile(flag, path, input string, out *outputs, others ...string) erro
 		return Usagef("%s: cannot write %s: %w", flag, path, err)
 	}
 	return nil
+}
+
+// displayResults names the results file in messages.
+func displayResults(path string) string {
+	if path == "-" {
+		return "standard output"
+	}
+	return path
 }

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,7 +33,7 @@ type inputFile struct {
 // An input in another encoding than UTF-8 (enc, or UTF-16 recognised by
 // its byte order mark or its zero bytes when enc is "") is read through a
 // UTF-8 copy in a temporary file; detected names the encoding recognised.
-func openInput(name string, stdin io.Reader, opts csvsource.Options, enc, sheet string, spec shard.Spec) (in *inputFile, all, mine int, detected string, err error) {
+func openInput(ctx context.Context, name string, stdin io.Reader, opts csvsource.Options, enc, sheet string, spec shard.Spec) (in *inputFile, all, mine int, detected string, err error) {
 	in = &inputFile{name: name}
 	if name == "-" {
 		if in.File, err = spool(stdin); err != nil {
@@ -45,9 +47,13 @@ func openInput(name string, stdin io.Reader, opts csvsource.Options, enc, sheet 
 		in.Close()
 		return nil, 0, 0, "", Usagef("%s: %w", in.display(), err)
 	}
-	all, mine, err = scan(in.File, opts, spec)
+	all, mine, err = scan(ctxReader{ctx, in.File}, opts, spec)
 	if err == nil {
 		_, err = in.Seek(0, io.SeekStart)
+	}
+	if errors.Is(err, csvsource.ErrRecordTooLarge) {
+		in.Close()
+		return nil, 0, 0, "", Usagef("%s: %w (--max-record-size, env PCSYNC_MAX_RECORD_SIZE); nothing was sent", in.display(), err)
 	}
 	if err != nil {
 		in.Close()
@@ -127,6 +133,20 @@ func (in *inputFile) reopen() (*os.File, error) {
 		return nil, Usagef("cannot read input: %w", err)
 	}
 	return f, nil
+}
+
+// ctxReader reads r until ctx is done: a pre-scan of a long input stops
+// at a signal.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // spool copies r to a new temporary file, positioned at its start.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -24,32 +25,51 @@ type recorder struct {
 	halt   func(error)   // stops the run, for Config.Halt
 	halted bool          // Config.Halt stopped the run (under mu)
 
+	// stop stops the run (Run's context) with a *stopCause; nil: no one
+	// to tell.
+	stop func(error)
+
 	mu    sync.Mutex
 	cur   job.Result // the result being recorded
-	err   error      // first failure to write: every later emit fails
+	err   error      // first failure to write: later results are only counted (and listed as failed)
 	dirty bool       // written since the last flush
 	fresh bool       // flushed since the last sync
+
+	noState bool // a commit of the state failed: no more are tried (sync's alone)
+}
+
+// failedWriter is a Sink that can still list rows in the failed-rows file
+// once the results file cannot be written (results.Writer).
+type failedWriter interface {
+	WriteFailed(r *job.Result) error
+	FlushFailed() error
 }
 
 func newRecorder(cfg Config) *recorder {
 	return &recorder{cfg: cfg, kick: make(chan struct{}, 1)}
 }
 
-// emit records r; it fails with ErrSink once writing has failed.
+// emit records r. Once writing has failed (the run is then stopping),
+// results are still counted in the summary, and those that did not end
+// done listed in the failed-rows file when it can still be written, so
+// that the summary counts every row.
 func (rec *recorder) emit(r job.Result) error {
 	rec.mu.Lock()
-	if rec.err != nil {
-		rec.mu.Unlock()
-		return ErrSink
-	}
 	// The result is handed on from a field, not from r, which would then
 	// escape to the heap: one allocation less per row. No one keeps it.
 	rec.cur = r
 	cur := &rec.cur
-	if err := rec.cfg.Sink.Write(cur); err != nil {
-		rec.err = err
-		rec.mu.Unlock()
-		return ErrSink
+	if rec.err == nil {
+		if err := rec.cfg.Sink.Write(cur); err != nil {
+			rec.failLocked(err, cur.Row.Index)
+		}
+	}
+	if rec.err != nil {
+		if fw, ok := rec.cfg.Sink.(failedWriter); ok {
+			fw.WriteFailed(cur) // best effort: the failed file may be on the full disk too
+		}
+	} else if inc := rec.cfg.Incremental; inc != nil && cur.Status == job.StatusOK && cur.Job.Action.Writes() {
+		inc.Applied(&cur.Job)
 	}
 	if sum := rec.cfg.Summary; sum != nil {
 		sum.Add(cur)
@@ -60,9 +80,6 @@ func (rec *recorder) emit(r job.Result) error {
 			}
 		}
 	}
-	if inc := rec.cfg.Incremental; inc != nil && cur.Status == job.StatusOK && cur.Job.Action.Writes() {
-		inc.Applied(&cur.Job)
-	}
 	rec.dirty = true
 	rec.mu.Unlock()
 	select {
@@ -71,6 +88,29 @@ func (rec *recorder) emit(r job.Result) error {
 	}
 	return nil
 }
+
+// failLocked records err, the first failure to write, and stops the run;
+// row is the input row being recorded (0: none). rec.mu must be held.
+func (rec *recorder) failLocked(err error, row int) {
+	if rec.err != nil {
+		return
+	}
+	rec.err = &WriteError{Err: err, Row: row}
+	if rec.stop != nil {
+		rec.stop(&stopCause{why: "cannot write results", err: errors.Join(ErrSink, rec.err)})
+	}
+}
+
+// WriteError is a failure to write or sync the results: Row is the input
+// row whose result was being recorded when it was met (0: met while
+// flushing or syncing).
+type WriteError struct {
+	Err error
+	Row int
+}
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
 
 // failed returns the first failure to write, if any.
 func (rec *recorder) failed() error {
@@ -88,13 +128,19 @@ func (rec *recorder) flush() {
 
 // flushLocked is flush with rec.mu held.
 func (rec *recorder) flushLocked() {
-	if rec.err != nil || !rec.dirty {
+	if !rec.dirty {
 		return
 	}
 	rec.dirty = false
+	if rec.err != nil {
+		if fw, ok := rec.cfg.Sink.(failedWriter); ok {
+			fw.FlushFailed()
+		}
+		return
+	}
 	rec.fresh = true
 	if err := rec.cfg.Sink.Flush(); err != nil {
-		rec.err = err
+		rec.failLocked(err, 0)
 	}
 }
 
@@ -120,23 +166,26 @@ func (rec *recorder) sync() error {
 			return rec.fail(err)
 		}
 	}
-	if inc != nil {
+	if inc != nil && !rec.noState {
 		if err := inc.Commit(); err != nil {
-			return rec.fail(err)
+			// The results are sound: the run stops, and records the
+			// rest as skipped, but results go on being written.
+			rec.noState = true
+			if rec.stop != nil {
+				rec.stop(&stopCause{why: "the state could not be recorded", err: err})
+			}
 		}
 	}
 	return nil
 }
 
 // fail records err as the failure to write, unless one came first, and
-// returns it.
+// returns the first.
 func (rec *recorder) fail(err error) error {
 	rec.mu.Lock()
-	if rec.err == nil {
-		rec.err = err
-	}
-	rec.mu.Unlock()
-	return err
+	defer rec.mu.Unlock()
+	rec.failLocked(err, 0)
+	return rec.err
 }
 
 // start runs the flushing goroutine until the returned function is called;

@@ -112,9 +112,10 @@ func TestRecorderReportsAFailedSync(t *testing.T) {
 	}
 }
 
-// TestSummaryCountsOnlyWrittenResults: Config.Summary counts a result once
-// the sink wrote it, never one the sink failed to write.
-func TestSummaryCountsOnlyWrittenResults(t *testing.T) {
+// TestSummaryCountsEveryRowWhenResultsCannotBeWritten: once the results
+// cannot be written, the run stops, and the summary still counts every
+// row: the one whose write failed as it ended, the rest skipped.
+func TestSummaryCountsEveryRowWhenResultsCannotBeWritten(t *testing.T) {
 	_, c := setup(t)
 	src, err := csvsource.Open(strings.NewReader(input(50)), csvsource.Options{})
 	if err != nil {
@@ -124,10 +125,15 @@ func TestSummaryCountsOnlyWrittenResults(t *testing.T) {
 	sum := summary.New(summary.Options{})
 	err = Run(context.Background(), Config{Source: src, Pool: worker.New(c, worker.Options{Workers: 1}),
 		Sink: &failingSink{after: 7}, Summary: sum})
-	if !errors.Is(err, ErrSink) {
-		t.Fatalf("Run = %v, want ErrSink", err)
+	var we *WriteError
+	if !errors.Is(err, ErrSink) || !errors.As(err, &we) || we.Row != 8 {
+		t.Fatalf("Run = %v, want ErrSink at row 8", err)
 	}
-	if got := sum.Total(); got != 7 {
-		t.Errorf("summary counted %d results, want the 7 written", got)
+	if got := sum.Total(); got != 50 {
+		t.Errorf("summary counted %d results, want all 50", got)
+	}
+	// The rows after it are skipped (or invalid: input's every fifth).
+	if ok, rest := sum.Status(job.StatusOK), sum.Status(job.StatusSkipped)+sum.Status(job.StatusInvalid); ok > 8 || rest < 42 {
+		t.Errorf("summary counted %d ok, %d skipped or invalid; want the 42 rows after the failure not sent", ok, rest)
 	}
 }

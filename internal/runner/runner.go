@@ -64,29 +64,48 @@ type Config struct {
 // ErrSink wraps a failure to record results: the run stops sending at once.
 var ErrSink = errors.New("cannot write results")
 
+// stopCause is why a run stopped itself before its end (the results could
+// not be written, the state could not be read or recorded): the cause of
+// the run's context, so that the pool sends nothing more and the rows not
+// sent are recorded skipped "(why)"; Run returns err.
+type stopCause struct {
+	why string
+	err error
+}
+
+func (c *stopCause) Error() string { return c.why }
+func (c *stopCause) Unwrap() error { return c.err }
+
 // Run processes every row of cfg.Source. When ctx is cancelled it stops
 // sending, lets the requests in flight finish, records their results, goes
 // on reading the input to record every row not sent as skipped, and returns
 // ctx's error. An input error (a broken CSV record) also stops the run and
-// is returned; so is a failure to write results, wrapped in ErrSink. Every
-// row read from the source gets exactly one result.
+// is returned. A failure to write results (wrapped in ErrSink), or to read
+// or record the state, stops the run the way a cancel does: every row read
+// still gets its result counted in cfg.Summary (and, when it did not end
+// done, in the failed-rows file if that can still be written), and Run
+// returns the failure. Every row read from the source gets exactly one
+// result.
 //
 // The pool's workers pull rows through the feeder and record results
 // through the recorder themselves: no goroutine stands between the input,
 // the requests and the results file, so a row costs no hand-off.
 func Run(ctx context.Context, cfg Config) error {
 	parent := ctx
-	ctx, halt := context.WithCancelCause(ctx)
-	defer halt(nil)
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	rec := newRecorder(cfg)
-	rec.halt = halt
+	rec.stop, rec.halt = stop, stop // a failure's stopCause, or Config.Halt's error
 	finish := rec.start()
-	f := &feeder{cfg: cfg, emit: rec.emit}
+	f := &feeder{cfg: cfg, emit: rec.emit, stop: stop}
 	err := cfg.Pool.Run(ctx, f, rec.emit)
 	if werr := finish(); werr != nil {
 		return errors.Join(ErrSink, werr)
 	}
+	var sc *stopCause
 	switch {
+	case errors.As(context.Cause(ctx), &sc):
+		return sc.err
 	case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSink):
 		return err
 	case parent.Err() == nil && ctx.Err() != nil:
@@ -102,7 +121,9 @@ func Run(ctx context.Context, cfg Config) error {
 type feeder struct {
 	cfg     Config
 	emit    func(job.Result) error
+	stop    context.CancelCauseFunc
 	srcDone bool // the source said io.EOF: on to Config.Then
+	noState bool // the state failed: it is asked no more
 }
 
 var _ worker.Feed = (*feeder)(nil)
@@ -131,8 +152,11 @@ func (f *feeder) Next() (job.Task, error) {
 		} else if first, dup := firstOf(f.cfg.Dedupe, &j, row.Index); dup {
 			err = f.emit(job.Result{Row: row, Action: j.Action, Status: job.StatusDuplicate,
 				Error: "not sent: same as row " + strconv.Itoa(first)})
-		} else if since, same, uerr := unchanged(f.cfg.Incremental, &j); uerr != nil {
-			return job.Task{}, uerr
+		} else if since, same, uerr := unchanged(f.incremental(), &j); uerr != nil {
+			// The run stops; this row and the rest are skipped by the pool.
+			f.noState = true
+			f.stop(&stopCause{why: "the state could not be read", err: uerr})
+			return job.Task{Row: row, Job: j}, nil
 		} else if same {
 			err = f.emit(job.Result{Row: row, Action: j.Action, Status: job.StatusUnchanged,
 				Error: unchangedText(since)})
@@ -143,6 +167,14 @@ func (f *feeder) Next() (job.Task, error) {
 			return job.Task{}, err
 		}
 	}
+}
+
+// incremental is the state to ask, nil once it failed.
+func (f *feeder) incremental() Incremental {
+	if f.noState {
+		return nil
+	}
+	return f.cfg.Incremental
 }
 
 // firstOf returns the first row with j's fingerprint and whether that is

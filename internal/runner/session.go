@@ -18,16 +18,17 @@ import (
 
 // Options is one run as the command line describes it.
 type Options struct {
-	Input    string        // the input's path; "-" reads Stdin (spooled to a temporary file)
-	Stdin    io.Reader     // standard input
-	Comma    rune          // the delimiter; 0 detects it from the header
-	Map      csvsource.Map // --map: header names read as fields
-	Encoding string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
-	Sheet    string        // --sheet: the sheet of an .xlsx input ("": its first)
-	Defaults job.Defaults
-	Shard    shard.Spec // the zero Spec: every row
-	Dedupe   bool       // send exact duplicates once
-	Resume   bool       // finish an earlier run of the same input and results file
+	Input     string        // the input's path; "-" reads Stdin (spooled to a temporary file)
+	Stdin     io.Reader     // standard input
+	Comma     rune          // the delimiter; 0 detects it from the header
+	MaxRecord int64         // the largest input record, in bytes (0: no limit): a larger one is refused
+	Map       csvsource.Map // --map: header names read as fields
+	Encoding  string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
+	Sheet     string        // --sheet: the sheet of an .xlsx input ("": its first)
+	Defaults  job.Defaults
+	Shard     shard.Spec // the zero Spec: every row
+	Dedupe    bool       // send exact duplicates once
+	Resume    bool       // finish an earlier run of the same input and results file
 
 	State            string        // --state: the state file ("": none)
 	Mirror           bool          // --mirror: the file is the segment's whole membership
@@ -81,7 +82,13 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
-	in, all, mine, detected, err := openInput(opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map}, opt.Encoding, opt.Sheet, opt.Shard)
+	in, all, mine, detected, err := openInput(ctx, opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map, MaxRecord: opt.MaxRecord}, opt.Encoding, opt.Sheet, opt.Shard)
+	if ierr := interrupted(ctx); ierr != nil {
+		if err == nil {
+			in.Close()
+		}
+		return nil, ierr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func stateError(err error) error {
 	switch {
 	case errors.Is(err, state.ErrLocked):
 		return Usagef("--state %w; wait for that run to end, or give this one another file", err)
-	case errors.Is(err, state.ErrNotState), errors.Is(err, state.ErrVersion), errors.Is(err, state.ErrOtherTarget):
+	case errors.Is(err, state.ErrNotState), errors.Is(err, state.ErrVersion), errors.Is(err, state.ErrOtherTarget), errors.Is(err, state.ErrDamaged):
 		return Usagef("--state %w", err)
 	}
 	return Usagef("--state: cannot open the state: %w", err)

@@ -24,6 +24,11 @@ func (s *Store) Removals(id api.SegmentID, present func() (string, bool), remove
 	if s.db == nil {
 		return 0, nil
 	}
+	if err := s.damaged(); err != nil {
+		return 0, err
+	}
+	defer s.recoverDamage(&err)
+	defer guardFaults()()
 	prefix := appendSegmentPrefix(nil, string(id))
 	p, more := present()
 	err = s.db.View(func(tx *bolt.Tx) error {

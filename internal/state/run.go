@@ -76,6 +76,11 @@ func (r *Run) Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
 	}
 	r.txMu.Lock()
 	defer r.txMu.Unlock()
+	if err := r.s.damaged(); err != nil {
+		return time.Time{}, false, err
+	}
+	defer r.s.recoverDamage(&err)
+	defer guardFaults()()
 	if r.key = appendKey(r.key[:0], j); r.key == nil {
 		return time.Time{}, false, nil
 	}
@@ -118,6 +123,10 @@ func (r *Run) Unchanged(j *job.Job) (since time.Time, unchanged bool, err error)
 // closeTx ends the lookups' read transaction, dropping the pages it read;
 // r.txMu must be held.
 func (r *Run) closeTx() {
+	if r.tx != nil && r.s.damaged() != nil {
+		r.tx, r.applied, r.reads = nil, nil, 0 // bbolt may be in no state to end it
+		return
+	}
 	if r.tx != nil {
 		release(r.tx)
 		r.tx.Rollback()
@@ -151,7 +160,7 @@ func (r *Run) Cut() {
 // Commit records the notes cut so far, in key order, in transactions of at
 // most putsPerTx notes; two notes of one key are put in the order they were
 // taken, so the last applied wins.
-func (r *Run) Commit() error {
+func (r *Run) Commit() (err error) {
 	r.mu.Lock()
 	batch := r.cut
 	r.cut = nil
@@ -165,6 +174,11 @@ func (r *Run) Commit() error {
 	r.txMu.Lock()
 	r.closeTx()
 	r.txMu.Unlock()
+	if err := r.s.damaged(); err != nil {
+		return err
+	}
+	defer r.s.recoverDamage(&err)
+	defer guardFaults()()
 	for chunk := range slices.Chunk(batch, putsPerTx) {
 		err := r.s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketApplied)

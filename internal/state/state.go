@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -72,9 +73,10 @@ const DefaultLockTimeout = time.Second
 
 // Store is an open state file.
 type Store struct {
-	db   *bolt.DB // nil: a read-only state whose file does not exist
-	path string
-	now  func() time.Time
+	db     *bolt.DB // nil: a read-only state whose file does not exist
+	path   string
+	now    func() time.Time
+	damage atomic.Pointer[error] // the damage met, if any (damage.go)
 }
 
 // mmapSize is the address space mapped at first, so that the map rarely
@@ -92,11 +94,24 @@ func Open(path string, opt Options) (*Store, error) {
 			return s, nil
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, InitialMmapSize: opt.initialMmap,
-		FreelistType: bolt.FreelistMapType,
-	})
+	if !opt.ReadOnly {
+		// An existing file is checked through a read-only opening first:
+		// opening it to write loads its free list, and bbolt panics on a
+		// damaged one with the file open and locked.
+		if _, err := os.Stat(path); err == nil {
+			ro := opt
+			ro.ReadOnly = true
+			checked, err := Open(path, ro)
+			if err != nil {
+				return nil, err
+			}
+			checked.Close()
+		}
+	}
+	db, err := s.open(path, opt)
 	switch {
+	case errors.Is(err, ErrDamaged):
+		return nil, err
 	case errors.Is(err, bolt.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrVersionMismatch), errors.Is(err, bolt.ErrChecksum):
@@ -105,16 +120,40 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	// Nothing is read or written before the whole file is found sound: a
+	// damaged state is reported, never acted upon.
 	if opt.ReadOnly {
-		err = db.View(func(tx *bolt.Tx) error { return s.checkMeta(tx, opt.ShopID) })
-	} else {
-		err = db.Update(func(tx *bolt.Tx) error { return s.initMeta(tx, opt.ShopID) })
+		err = s.verify()
+	}
+	if err == nil {
+		err = s.readMeta(opt)
 	}
 	if err != nil {
-		db.Close()
+		s.closeDB()
 		return nil, err
 	}
 	return s, nil
+}
+
+// open opens the bbolt file, a panic inside bbolt (a damaged page met
+// while loading the free list) becoming ErrDamaged.
+func (s *Store) open(path string, opt Options) (db *bolt.DB, err error) {
+	defer s.recoverDamage(&err)
+	defer guardFaults()()
+	return bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, InitialMmapSize: opt.initialMmap,
+		FreelistType: bolt.FreelistMapType,
+	})
+}
+
+// readMeta checks the file's format and shop (and readies a new file).
+func (s *Store) readMeta(opt Options) (err error) {
+	defer s.recoverDamage(&err)
+	defer guardFaults()()
+	if opt.ReadOnly {
+		return s.db.View(func(tx *bolt.Tx) error { return s.checkMeta(tx, opt.ShopID) })
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return s.initMeta(tx, opt.ShopID) })
 }
 
 // withDefaults fills in the defaults of the options left zero.
@@ -183,16 +222,20 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	return s.db.Close()
+	return s.closeDB()
 }
 
 // Len returns how many keys the state holds.
-func (s *Store) Len() (int, error) {
+func (s *Store) Len() (n int, err error) {
 	if s.db == nil {
 		return 0, nil
 	}
-	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	if err := s.damaged(); err != nil {
+		return 0, err
+	}
+	defer s.recoverDamage(&err)
+	defer guardFaults()()
+	err = s.db.View(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketApplied).Stats().KeyN
 		return nil
 	})
@@ -201,10 +244,15 @@ func (s *Store) Len() (int, error) {
 
 // Each calls fn for every entry, in key order, with the key's contact part
 // ("e:" and the email, or "p:" and the phone), until fn returns an error.
-func (s *Store) Each(fn func(contactKey string, e Entry) error) error {
+func (s *Store) Each(fn func(contactKey string, e Entry) error) (err error) {
 	if s.db == nil {
 		return nil
 	}
+	if err := s.damaged(); err != nil {
+		return err
+	}
+	defer s.recoverDamage(&err)
+	defer guardFaults()()
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketApplied).ForEach(func(k, v []byte) error {
 			var keyed Entry

@@ -24,7 +24,7 @@ const NoActionLabel = "(no valid action)"
 const (
 	StoppedRefused = "refused" // the API refused the credentials
 	StoppedGaveUp  = "gave_up" // every request kept failing (--give-up-after)
-	StoppedError   = "error"   // a broken input record or a failure to write results
+	StoppedError   = "error"   // a broken input record, a failure to write results, a damaged state
 	// StoppedMaxFailed: more rows failed or were invalid than --max-failed allows.
 	StoppedMaxFailed = "max_failed"
 )
