@@ -42,6 +42,16 @@ func openInput(ctx context.Context, name string, stdin io.Reader, opts csvsource
 		in.temp = true
 	} else if in.File, err = os.Open(name); err != nil {
 		return nil, 0, 0, "", Usagef("cannot read input: %w", err)
+	} else if fi, serr := in.File.Stat(); serr == nil && !fi.Mode().IsRegular() {
+		// A FIFO, a device or a process substitution (<(...)): read once,
+		// like standard input, so it is spooled to be read again.
+		pipe := in.File
+		in.File, err = spool(ctxReader{ctx, pipe})
+		pipe.Close()
+		if err != nil {
+			return nil, 0, 0, "", Usagef("cannot read input: %w", err)
+		}
+		in.temp = true
 	}
 	if detected, err = in.decode(enc, sheet, opts.Comma); err != nil {
 		in.Close()

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/pcsync/pcsync/internal/api"
@@ -296,5 +297,33 @@ func TestPlanTextShowsTheRequestsARunSends(t *testing.T) {
 	}
 	if strings.Contains(out, secret) {
 		t.Errorf("the plan shows the secret:\n%s", out)
+	}
+}
+
+func TestOpenReadsAFIFOOnce(t *testing.T) {
+	t.Parallel()
+	fifo := filepath.Join(t.TempDir(), "in.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		f.WriteString("email,action\nada@example.com,segments/get\nbob@example.com,segments/get\n")
+	}()
+	s, err := Open(context.Background(), Options{Input: fifo})
+	if err != nil {
+		t.Fatalf("a FIFO input (or <(...)): %v", err)
+	}
+	defer s.Close()
+	p, err := s.Plan(context.Background(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.Rows(); all != 2 || p.Rows != 2 {
+		t.Errorf("the FIFO's rows: scanned %d, planned %d; want 2 and 2", all, p.Rows)
 	}
 }
