@@ -30,6 +30,7 @@ type runOptions struct {
 	Resume      bool
 	Dedupe      bool
 	Sandbox     bool
+	Latency     time.Duration // --latency: the sandbox's answers are this far away
 	Quiet       bool
 	Shard       shardFlag
 	SummaryJSON string
@@ -95,6 +96,7 @@ command line wins.
 	fs.BoolVar(&o.Resume, "resume", false, "finish an earlier run of the same INPUT and --out: rows already ok are not sent again; a results file from another input is refused")
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first")
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed")
+	fs.DurationVar(&o.Latency, "latency", 0, "with --sandbox: the emulator answers each request `D` after it arrives, give or take a tenth, like an API far away")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines")
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)")
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to `PATH` (atomically); not with --dry-run, which only prints its plan")

@@ -37,6 +37,13 @@ type Options struct {
 	// Faults configures fault injection; the zero value injects none.
 	Faults Faults
 
+	// Latency delays every answer, as a server far away would: each
+	// request is counted by the rate limit and drawn its fault when it
+	// arrives, and answered Latency later, give or take LatencyJitter of
+	// it (uniform, drawn from Seed). A client that goes away meanwhile gets
+	// nothing. 0: answers at once.
+	Latency time.Duration
+
 	// Seed seeds the fault RNG, so that a run is reproducible; 0 means 1.
 	Seed int64
 
@@ -44,8 +51,8 @@ type Options struct {
 	// sent with 429 answers; nil means time.Now.
 	Now func() time.Time
 
-	// Sleep makes slow answers wait d, or less if ctx ends first; nil means
-	// a timer that honours ctx. Tests inject a fast one.
+	// Sleep makes slow answers and Latency wait d, or less if ctx ends
+	// first; nil means a timer that honours ctx. Tests inject a fast one.
 	Sleep func(ctx context.Context, d time.Duration)
 }
 
@@ -61,6 +68,7 @@ type Emulator struct {
 	retryAfter []string // Retry-After of injected 429s; nil for none
 	faults     *injector
 	limiter    *limiter
+	latency    *latency
 
 	store store
 	stats counters
@@ -81,6 +89,7 @@ func New(opts Options) *Emulator {
 		slowDelay: opts.Faults.SlowDelay,
 		faults:    newInjector(opts.Faults, seed),
 		limiter:   newLimiter(opts.Faults.MaxRPS),
+		latency:   newLatency(opts.Latency, seed),
 	}
 	e.store.init(opts.Segments)
 	if e.now == nil {
@@ -96,10 +105,16 @@ func New(opts Options) *Emulator {
 }
 
 // ServeHTTP answers one API call. The server-side rate limit is applied
-// first, then at most one injected fault, then the call itself.
+// first, then the latency, then at most one injected fault, then the call
+// itself.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.stats.requests.Add(1)
-	if e.limiter != nil && !e.limiter.allow(e.now()) {
+	limited := e.limiter != nil && !e.limiter.allow(e.now())
+	if !e.delay(r.Context()) {
+		e.stats.answered(0) // the client went away: nobody gets the answer
+		return
+	}
+	if limited {
 		e.tooManyRequests(w, retryAfterOne)
 		return
 	}
