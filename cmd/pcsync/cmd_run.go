@@ -38,11 +38,12 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		return 0, err
 	}
 	defer target.close()
+	workers, maxWorkers := o.poolSize()
 	pool := worker.New(target.client, worker.Options{
-		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries,
+		Workers: workers, MaxWorkers: maxWorkers, Timeout: o.Timeout, Retries: o.Retries,
 		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,
 	})
-	out, err := sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
+	out, err := sess.Execute(ctx, runner.Target{Pool: pool, Workers: workers,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
 		return 0, err

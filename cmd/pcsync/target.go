@@ -55,8 +55,11 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 			t.url = api.DefaultBaseURL
 		}
 	}
+	// The connections follow the requests in flight: the transport opens
+	// one for each, up to the pool's ceiling, and keeps them.
+	_, maxWorkers := o.poolSize()
 	client, err := api.NewClient(t.url, t.creds,
-		api.WithHTTPClient(api.NewHTTPClient(o.Workers)),
+		api.WithHTTPClient(api.NewHTTPClient(maxWorkers)),
 		api.WithUserAgent("pcsync/"+version))
 	if err != nil {
 		t.close()

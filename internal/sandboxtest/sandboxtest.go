@@ -25,11 +25,19 @@ func New(t testing.TB, faults emulator.Faults) *Shop {
 	opts := emulator.Sandbox()
 	opts.Faults = faults
 	opts.Seed = 42
+	return Serve(t, opts, 8)
+}
+
+// Serve serves an emulator with opts (the sandbox's credentials among
+// them) until the test ends, with a client keeping up to conns
+// connections.
+func Serve(t testing.TB, opts emulator.Options, conns int) *Shop {
+	t.Helper()
 	em := emulator.New(opts)
 	srv := httptest.NewServer(em)
 	t.Cleanup(srv.Close)
 	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
-		api.WithHTTPClient(api.NewHTTPClient(8)))
+		api.WithHTTPClient(api.NewHTTPClient(conns)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ type Pacer struct {
 	sleep SleepFunc
 
 	unlimited bool        // no rate: only pauses hold attempts back
+	asked     float64     // the rate asked: +Inf when unlimited
 	paused    atomic.Bool // PauseFor was called: until must be read
 
 	mu    sync.Mutex
@@ -79,6 +80,7 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 	burst = max(burst, 1)
 	return &Pacer{
 		unlimited: limit == rate.Inf,
+		asked:     float64(limit),
 		lim:       rate.NewLimiter(limit, burst),
 		win:       newWindow(float64(limit), burst, time.Second+WindowMargin),
 		now:       time.Now,
@@ -171,3 +173,7 @@ func (p *Pacer) PauseFor(d time.Duration) {
 // Limit returns the pacer's rate in attempts per second (+Inf when
 // unlimited).
 func (p *Pacer) Limit() float64 { return float64(p.lim.Limit()) }
+
+// Asked returns the rate the pacer was made with, in attempts per second
+// (+Inf when unlimited): the ceiling of Limit.
+func (p *Pacer) Asked() float64 { return p.asked }
