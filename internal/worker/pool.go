@@ -168,6 +168,12 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 			rn.adapt.end(busy, status, rn.opt.Now().Sub(start))
 		}
 		r.HTTPStatus = status
+		throttledBy := throttled(err)
+		if throttledBy {
+			send.Throttled()
+		} else if status != 0 {
+			send.Accepted()
+		}
 		if err == nil {
 			if rn.health != nil {
 				rn.health.observe(status, nil, false)
@@ -183,7 +189,7 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 			}
 		}
 		wait := rn.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), rn.opt.Jitter)
-		if throttled(err) {
+		if throttledBy {
 			// The server is overloaded for everyone: hold the whole pool
 			// back, even when this row has no retry left.
 			rn.opt.Pacer.PauseFor(wait)
