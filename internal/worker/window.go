@@ -31,8 +31,8 @@ const maxWindow = 1 << 20
 type window struct {
 	span    time.Duration // a second, plus a margin for what happens after the write
 	size    int           // at most len(wrote)
-	writing int         // admitted, not yet written
-	wrote   []time.Time // ring of write times, oldest at head, n of them
+	writing int           // admitted, not yet written
+	wrote   []time.Time   // ring of write times, oldest at head, n of them
 	head, n int
 }
 
