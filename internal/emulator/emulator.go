@@ -66,6 +66,8 @@ type Emulator struct {
 	slowDelay time.Duration
 
 	retryAfter []string // Retry-After of injected 429s; nil for none
+	// limitRetryAfter is the Retry-After of the rate limit's 429s.
+	limitRetryAfter []string
 	faults     *injector
 	limiter    *limiter
 	latency    *latency
@@ -98,6 +100,10 @@ func New(opts Options) *Emulator {
 	if e.sleep == nil {
 		e.sleep = sleepContext
 	}
+	e.limitRetryAfter = retryAfterOne
+	if v := opts.Faults.MaxRPSRetryAfter; v != "" {
+		e.limitRetryAfter = []string{v}
+	}
 	if opts.Faults.RetryAfter != "" {
 		e.retryAfter = []string{opts.Faults.RetryAfter}
 	}
@@ -115,7 +121,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if limited {
-		e.tooManyRequests(w, retryAfterOne)
+		e.tooManyRequests(w, e.limitRetryAfter)
 		return
 	}
 

@@ -206,16 +206,17 @@ func (s *Send) Accepted() {
 }
 
 // Throttled records that the API answered the attempt of s with 429, or
-// 503 with a Retry-After: the first such answer of a volley cuts the rate
-// (see throttle). s is the attempt's Send.
-func (s *Send) Throttled() {
+// 503 with a Retry-After, and that the pool pauses for pause: the first
+// such answer of a volley cuts the rate (see throttle). s is the attempt's
+// Send.
+func (s *Send) Throttled(pause time.Duration) {
 	if s == nil {
 		return
 	}
 	p := s.p
 	now := p.now()
 	p.thrMu.Lock()
-	cut := p.thr.cut(now, s.at, p.acc.lastSecond(now))
+	cut := p.thr.cut(now, s.at, p.acc.lastSecond(now), pause)
 	p.thrMu.Unlock()
 	if cut {
 		p.following.Store(true)

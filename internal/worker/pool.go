@@ -169,9 +169,7 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 		}
 		r.HTTPStatus = status
 		throttledBy := throttled(err)
-		if throttledBy {
-			send.Throttled()
-		} else if status != 0 {
+		if !throttledBy && status != 0 {
 			send.Accepted()
 		}
 		if err == nil {
@@ -191,8 +189,10 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 		wait := rn.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), rn.opt.Jitter)
 		if throttledBy {
 			// The server is overloaded for everyone: hold the whole pool
-			// back, even when this row has no retry left.
+			// back, even when this row has no retry left, and slow it
+			// down.
 			rn.opt.Pacer.PauseFor(wait)
+			send.Throttled(wait)
 		}
 		if r.Attempts > rn.opt.Retries || !transient || ctx.Err() != nil {
 			return r

@@ -14,13 +14,15 @@ import (
 // started before the last cut say nothing new) is taken to show the API's
 // limit: the answers it accepted over the last second, or, when that is
 // fewer than ThrottleCut of the limit seen before (the pool was held back
-// by a Retry-After, say), that. The rate is cut to ThrottleCut of that
-// limit, ramps to ThrottleCruise of it over ThrottleRamp, holds there, and
-// then probes above it by ThrottleProbe of it a second, in case the limit
-// rose. The hold starts at ThrottleHold and doubles, up to
-// ThrottleMaxHold, each time the API throttles again about where it did
-// before (within a tenth), so that a steady limit costs fewer and fewer
-// refusals and pauses.
+// by a Retry-After, say), that. Once the pause the answer asked for is
+// over, the rate, cut to ThrottleCut of that limit, ramps to ThrottleCruise
+// of it over ThrottleRamp, holds there, and then probes above it by
+// ThrottleProbe of it a second, in case the limit rose. Each probe that
+// finds the limit costs a pause, so the hold is ten pauses, and at least
+// ThrottleHold; it doubles, up to ThrottleMaxHold (or ten pauses), each
+// time the API throttles again about where it did before (within a
+// tenth), so that a steady limit costs fewer and fewer refusals and
+// pauses.
 const (
 	ThrottleCut     = 0.85
 	ThrottleCruise  = 0.95
@@ -35,31 +37,31 @@ type throttle struct {
 	ceiling float64 // the rate asked
 
 	limit  float64       // the API's limit as last seen; 0 before any throttling
-	cutAt  time.Time     // when the rate was last cut
+	cutAt  time.Time     // when the rate was last cut: the end of the pause it came with
 	hold   time.Duration // how long the rate cruises after the ramp
 	events int           // cuts so far
 }
 
-// cut records a throttling answer at now to an attempt started at started,
-// when the API had accepted accepted answers over the last second, and
-// reports whether it cut the rate.
-func (t *throttle) cut(now, started time.Time, accepted float64) bool {
+// cut records a throttling answer at now, which holds the pool back for
+// pause, to an attempt started at started, when the API had accepted
+// accepted answers over the last second, and reports whether it cut the
+// rate.
+func (t *throttle) cut(now, started time.Time, accepted float64, pause time.Duration) bool {
 	if !t.cutAt.IsZero() && started.Before(t.cutAt) {
-		return false // sent before the last cut: the same volley
+		return false // sent before the last cut ended its pause: the same volley
 	}
 	seen := max(accepted, ThrottleCut*t.limit)
 	if seen <= 0 {
 		seen = ThrottleCut * t.at(now)
 	}
+	base := max(ThrottleHold, 10*pause)
 	switch {
-	case t.limit == 0:
-		t.hold = ThrottleHold
-	case seen >= 0.9*t.limit && seen <= 1.1*t.limit:
-		t.hold = min(2*t.hold, ThrottleMaxHold)
+	case t.limit != 0 && seen >= 0.9*t.limit && seen <= 1.1*t.limit:
+		t.hold = max(min(2*t.hold, max(ThrottleMaxHold, base)), base)
 	default:
-		t.hold = ThrottleHold
+		t.hold = base
 	}
-	t.limit, t.cutAt = seen, now
+	t.limit, t.cutAt = seen, now.Add(pause)
 	t.events++
 	return true
 }

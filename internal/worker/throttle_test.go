@@ -26,6 +26,7 @@ func TestThrottleFollowsTheLimit(t *testing.T) {
 		cut      bool
 		rate     float64 // the rate at now, after the answer
 		hold     time.Duration
+		pause    time.Duration // the Retry-After the answer came with
 	}
 	steps := []step{
 		{name: "before any throttling: the rate asked", now: 0, rate: 200},
@@ -38,11 +39,16 @@ func TestThrottleFollowsTheLimit(t *testing.T) {
 		{name: "throttled again about there: the hold doubles", now: 9.4, throttle: true, started: 9.3, accepted: 49, cut: true, rate: 0.85 * 49, hold: 2 * ThrottleHold},
 		{name: "cruising longer", now: 9.4 + 2 + 9.99, rate: 0.95 * 49},
 		{name: "a 429 after a pause, nothing accepted: no collapse", now: 30, throttle: true, started: 29.9, accepted: 0, cut: true, rate: 0.85 * 0.85 * 49, hold: ThrottleHold},
+		{name: "a 429 with Retry-After 5: the ramp waits for the pause", now: 40, throttle: true, started: 39.9, accepted: 40, cut: true, rate: 34, hold: 10 * 5 * time.Second, pause: 5 * time.Second},
+		{name: "paused", now: 44.9, rate: 34},
+		{name: "the ramp after the pause", now: 46, rate: 34 + 4*0.5},
+		{name: "cruising for ten pauses", now: 45 + 2 + 49.9, rate: 38},
+		{name: "then probing", now: 45 + 2 + 51, rate: 38 + 0.02*40},
 		{name: "never above the rate asked", now: 1000, rate: 200},
 	}
 	for _, st := range steps {
 		if st.throttle {
-			if cut := th.cut(at(st.now), at(st.started), st.accepted); cut != st.cut {
+			if cut := th.cut(at(st.now), at(st.started), st.accepted, st.pause); cut != st.cut {
 				t.Fatalf("%s: cut = %v, want %v", st.name, cut, st.cut)
 			}
 		}
@@ -53,8 +59,8 @@ func TestThrottleFollowsTheLimit(t *testing.T) {
 			t.Fatalf("%s: hold %s, want %s", st.name, th.hold, st.hold)
 		}
 	}
-	if limit, cuts := th.limit, th.events; cuts != 3 || math.Abs(limit-0.85*49) > 1e-9 {
-		t.Errorf("limit %v after %d cuts; want %v after 3", limit, cuts, 0.85*49)
+	if limit, cuts := th.limit, th.events; cuts != 4 || limit != 40 {
+		t.Errorf("limit %v after %d cuts; want 40 after 4", limit, cuts)
 	}
 }
 
@@ -64,14 +70,18 @@ func TestHoldIsCapped(t *testing.T) {
 	now := time.Unix(0, 0)
 	for range 10 {
 		now = now.Add(time.Hour)
-		th.cut(now, now, 50)
+		th.cut(now, now, 50, 0)
 	}
 	if th.hold != ThrottleMaxHold {
 		t.Errorf("hold %s after ten cuts at one limit, want %s", th.hold, ThrottleMaxHold)
 	}
-	th.cut(now.Add(time.Hour), now.Add(time.Hour), 90) // the limit moved
+	th.cut(now.Add(time.Hour), now.Add(time.Hour), 90, 0) // the limit moved
 	if th.hold != ThrottleHold {
 		t.Errorf("hold %s after the limit moved, want %s", th.hold, ThrottleHold)
+	}
+	th.cut(now.Add(2*time.Hour), now.Add(2*time.Hour), 90, time.Minute)
+	if th.hold != 10*time.Minute { // ten pauses, above ThrottleMaxHold
+		t.Errorf("hold %s after a one-minute pause, want 10m", th.hold)
 	}
 }
 
