@@ -68,9 +68,9 @@ type Emulator struct {
 	retryAfter []string // Retry-After of injected 429s; nil for none
 	// limitRetryAfter is the Retry-After of the rate limit's 429s.
 	limitRetryAfter []string
-	faults     *injector
-	limiter    *limiter
-	latency    *latency
+	faults          *injector
+	limiter         *limiter
+	latency         *latency
 
 	store store
 	stats counters
