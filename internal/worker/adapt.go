@@ -20,14 +20,46 @@ type Pace struct {
 	Workers      int           // workers let send now
 	MaxWorkers   int           // their ceiling (Workers when the pool is fixed)
 	Adaptive     bool          // the workers follow the latency (Options.MaxWorkers)
-	PeakInFlight int           // most requests in flight at once (adaptive runs only)
-	P50, P95     time.Duration // latency of recent answers (adaptive runs only)
+	PeakInFlight int           // most requests in flight at once (runs with a rate only)
+	P50, P95     time.Duration // latency of recent answers (runs with a rate only)
+
+	ThrottledAbove float64 // the API's limit as the pacer last saw it; 0 when it never throttled
+	Throttles      int     // how many times the pacer cut its rate
 }
 
-// adaptive reports whether the pool's workers follow the latency.
-func (p *Pool) adaptive() bool {
-	lim := p.opt.Pacer.Limit()
-	return p.opt.MaxWorkers > p.opt.Workers && !math.IsInf(lim, 1) && lim > 0
+// Bounds of a run's pace: what kept it from going faster.
+const (
+	BoundRate      = "rate"      // the rate asked
+	BoundWorkers   = "workers"   // the workers, at the API's latency
+	BoundThrottled = "throttled" // the API's throttling
+)
+
+// Bound says what bound a run that kept perSecond requests a second:
+// the API's throttling when it throttled; the rate asked when the run kept
+// it (within 5%), or when the pool could still have grown; else the
+// workers.
+func (p Pace) Bound(perSecond float64) string {
+	switch {
+	case p.ThrottledAbove > 0:
+		return BoundThrottled
+	case math.IsInf(p.Asked, 1) || p.Asked <= 0:
+		return BoundWorkers
+	case perSecond >= 0.95*p.Asked || p.Workers < p.MaxWorkers:
+		return BoundRate
+	}
+	return BoundWorkers
+}
+
+// SuggestedRate is the --rate to ask next time of an API that throttled
+// above limit: a twentieth below it, in whole requests, at least 1.
+func SuggestedRate(limit float64) float64 { return max(1, math.Floor(0.95*limit)) }
+
+// tracked reports whether a Run watches its pace: its pacer has a rate.
+// Such a run's workers follow the latency when Options.MaxWorkers is
+// above Workers.
+func (p *Pool) tracked() bool {
+	lim := p.opt.Pacer.Asked()
+	return !math.IsInf(lim, 1) && lim > 0
 }
 
 // adapt is what an adaptive Run keeps to size its workers.
@@ -49,15 +81,15 @@ type adapt struct {
 func newAdapt(opt Options) *adapt {
 	return &adapt{
 		opt:   opt,
-		sizer: sizer{lo: opt.Workers, hi: opt.MaxWorkers},
+		sizer: sizer{lo: opt.Workers, hi: max(opt.MaxWorkers, opt.Workers)},
 		gate:  newGate(opt.Workers),
-		busy:  make([]atomic.Int64, opt.MaxWorkers),
+		busy:  make([]atomic.Int64, max(opt.MaxWorkers, opt.Workers)),
 		done:  make(chan struct{}),
 	}
 }
 
 // run starts the first Workers workers in g, and the control loop that
-// starts more when the rate needs them.
+// starts more when the rate needs them (and reports the pace).
 func (a *adapt) run(ctx context.Context, g *errgroup.Group, work func(i int) error) {
 	for i := range a.opt.Workers {
 		g.Go(func() error { return work(i) })
@@ -137,11 +169,13 @@ func (a *adapt) end(busy *atomic.Int64, status int, took time.Duration) {
 // pace is the adaptive run's Pace.
 func (a *adapt) pace() Pace {
 	p50, p95 := a.lat.quantiles()
-	return Pace{
+	pc := Pace{
 		Asked: a.opt.Pacer.Asked(), Rate: a.opt.Pacer.Limit(),
-		Workers: int(a.gate.limit.Load()), MaxWorkers: a.opt.MaxWorkers, Adaptive: true,
+		Workers: int(a.gate.limit.Load()), MaxWorkers: a.sizer.hi, Adaptive: a.sizer.hi > a.sizer.lo,
 		PeakInFlight: int(a.peak.Load()), P50: p50, P95: p95,
 	}
+	pc.ThrottledAbove, pc.Throttles = a.opt.Pacer.Throttling()
+	return pc
 }
 
 // pace is the Run's Pace.
@@ -149,7 +183,9 @@ func (rn *run) pace() Pace {
 	if rn.adapt != nil {
 		return rn.adapt.pace()
 	}
-	return Pace{Asked: rn.opt.Pacer.Asked(), Rate: rn.opt.Pacer.Limit(), Workers: rn.opt.Workers, MaxWorkers: rn.opt.Workers}
+	pc := Pace{Asked: rn.opt.Pacer.Asked(), Rate: rn.opt.Pacer.Limit(), Workers: rn.opt.Workers, MaxWorkers: rn.opt.Workers}
+	pc.ThrottledAbove, pc.Throttles = rn.opt.Pacer.Throttling()
+	return pc
 }
 
 // work is worker i of an adaptive Run: it takes tasks while the gate lets

@@ -183,8 +183,14 @@ func TestAdaptivePoolGrowsWithLatency(t *testing.T) {
 			defer mu.Unlock()
 			last := paces[len(paces)-1]
 			if !tt.wantGrow {
-				if len(paces) != 1 || last.Adaptive || last.Workers != 1 {
-					t.Errorf("a fixed pool reported %+v", paces)
+				for _, pc := range paces {
+					if pc.Adaptive || pc.Workers != 1 || pc.PeakInFlight > 1 {
+						t.Fatalf("a fixed pool of one reported %+v", pc)
+					}
+				}
+				// One worker at 20ms keeps 50/s at most, not 250.
+				if b := last.Bound(50); b != BoundWorkers || last.P50 < 18*time.Millisecond {
+					t.Errorf("bound %q, p50 %s; want workers, p50 ≥ 18ms", b, last.P50)
 				}
 				return
 			}
@@ -197,5 +203,37 @@ func TestAdaptivePoolGrowsWithLatency(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPaceBound(t *testing.T) {
+	t.Parallel()
+	inf := math.Inf(1)
+	tests := []struct {
+		name      string
+		pace      Pace
+		perSecond float64
+		want      string
+	}{
+		{"kept the rate", Pace{Asked: 100, Workers: 14, MaxWorkers: 256}, 99.8, BoundRate},
+		{"fixed workers short of the rate", Pace{Asked: 100, Workers: 4, MaxWorkers: 4}, 38, BoundWorkers},
+		{"at --max-workers short of the rate", Pace{Asked: 400, Workers: 64, MaxWorkers: 64}, 250, BoundWorkers},
+		{"could still grow: the rate", Pace{Asked: 100, Workers: 10, MaxWorkers: 256}, 80, BoundRate},
+		{"no rate: the workers", Pace{Asked: inf, Workers: 8, MaxWorkers: 8}, 5000, BoundWorkers},
+		{"throttled", Pace{Asked: 200, Workers: 16, MaxWorkers: 256, ThrottledAbove: 48, Throttles: 2}, 45, BoundThrottled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.pace.Bound(tt.perSecond); got != tt.want {
+				t.Errorf("Bound(%v) = %q, want %q", tt.perSecond, got, tt.want)
+			}
+		})
+	}
+	if got := SuggestedRate(48); got != 45 {
+		t.Errorf("SuggestedRate(48) = %v, want 45", got)
+	}
+	if got := SuggestedRate(0.5); got != 1 {
+		t.Errorf("SuggestedRate(0.5) = %v, want 1", got)
 	}
 }

@@ -59,7 +59,8 @@ type run struct {
 	// stop.
 	health *health
 	stop   context.CancelCauseFunc // stops the Run: nil for Do
-	// adapt sizes an adaptive Run's workers; nil otherwise.
+	// adapt watches the pace of a Run with a rate, and sizes its workers
+	// when they follow the latency; nil otherwise.
 	adapt *adapt
 }
 
@@ -106,7 +107,7 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 		return feed.Next()
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	if p.adaptive() {
+	if p.tracked() {
 		r.adapt = newAdapt(p.opt)
 		r.adapt.run(gctx, g, func(i int) error { return r.work(gctx, i, next, emit) })
 	} else {
