@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -37,8 +38,9 @@ type progressSeams struct {
 // otherwise (cron, CI, a file), nothing with --quiet. total is the number of
 // rows this run will finish, -1 when unknown. The returned function shows
 // the final state (the bar at 100%, its line ended; a last log line) and
-// returns once nothing more will be written.
-func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func() {
+// returns once nothing more will be written. pace, when not nil, says what
+// bounds the run at a rate of rows a second.
+func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace func(rowsPerSecond float64) *summary.Pace) func() {
 	if o.Quiet {
 		return func() {}
 	}
@@ -60,7 +62,13 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func
 		now = time.Now
 	}
 	start := now()
-	read := func() summary.Progress { return sum.Progress(int64(total), now().Sub(start)) }
+	read := func() summary.Progress {
+		f := sum.Progress(int64(total), now().Sub(start))
+		if pace != nil {
+			f.Pace = pace(f.RowsPerSecond())
+		}
+		return f
+	}
 
 	ticks, stopTicks := a.tickEvery(every)
 	done := make(chan struct{})
@@ -117,7 +125,17 @@ func logAttrs(f summary.Progress) []any {
 	if eta, ok := f.ETA(); ok {
 		args = append(args, "eta", eta.String())
 	}
-	return append(args, "elapsed", f.Elapsed.Round(100*time.Millisecond).String())
+	args = append(args, "elapsed", f.Elapsed.Round(100*time.Millisecond).String())
+	if p := f.Pace; p != nil {
+		args = append(args, "bound", p.Bound, "workers", p.Workers)
+		if p.P50 > 0 {
+			args = append(args, "p50", summary.RoundLatency(p.P50).String(), "p95", summary.RoundLatency(p.P95).String())
+		}
+		if p.ThrottledAbove > 0 {
+			args = append(args, "throttled_above", math.Round(p.ThrottledAbove*10)/10)
+		}
+	}
+	return args
 }
 
 // newProgressLog shows progress as one log record per tick ("progress")
@@ -176,6 +194,17 @@ func barDescription(f summary.Progress) string {
 	d := fmt.Sprintf("ok %d, failed %d, invalid %d", f.OK, f.Failed, f.Invalid)
 	if f.Skipped > 0 {
 		d += fmt.Sprintf(", skipped %d", f.Skipped)
+	}
+	switch p := f.Pace; {
+	case p == nil:
+	case p.Bound == summary.BoundThrottled:
+		d += fmt.Sprintf(" · API throttled above %.0f/s", p.ThrottledAbove)
+	case p.Bound == summary.BoundRate:
+		d += fmt.Sprintf(" · rate %s/s, %d workers", strconv.FormatFloat(p.AskedRate, 'f', -1, 64), p.Workers)
+	case p.P95 > 0:
+		d += fmt.Sprintf(" · bound by %d workers, p95 %s", p.Workers, summary.RoundLatency(p.P95))
+	default:
+		d += fmt.Sprintf(" · bound by %d workers", p.Workers)
 	}
 	return d
 }

@@ -54,6 +54,8 @@ type Summary struct {
 	// Stopped says why the run stopped before its end (one of the Stopped
 	// constants), or is empty.
 	Stopped string
+	// Pace is what bound the run's rate; nil when unknown (a report).
+	Pace *Pace
 }
 
 // Options configures a Summary.

@@ -89,7 +89,7 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 	burst = max(burst, 1)
 	p := &Pacer{
 		unlimited: limit == rate.Inf,
-		asked:     float64(limit),
+		asked:     math.Inf(1),
 		lim:       rate.NewLimiter(limit, burst),
 		win:       newWindow(float64(limit), burst, time.Second+WindowMargin),
 		now:       time.Now,
@@ -97,6 +97,7 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 		burst:     burst,
 	}
 	if !p.unlimited {
+		p.asked = float64(limit)
 		p.thr = &throttle{ceiling: float64(limit)}
 	}
 	return p
