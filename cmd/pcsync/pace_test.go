@@ -59,8 +59,11 @@ func TestSummaryNamesTheBound(t *testing.T) {
 					t.Errorf("pace %v: want one fixed worker, at most 20/s", pace)
 				}
 			case "throttled":
-				if above := pace["throttled_above"].(float64); above < 10 || above > 25 || pace["suggested_rate"] != float64(int(0.95*above)) {
-					t.Errorf("pace %v: want throttled above about 20, and a rate suggested below it", pace)
+				// The emulator counts requests in seconds aligned on the
+				// clock's: a rolling second may see up to twice its limit
+				// accepted, and a run this short throttles once or twice.
+				if above := pace["throttled_above"].(float64); above < 10 || above > 40 || pace["suggested_rate"] != float64(int(0.95*above)) {
+					t.Errorf("pace %v: want throttled above 20 to 40, and a rate suggested below it", pace)
 				}
 			}
 		})

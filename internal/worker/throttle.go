@@ -12,9 +12,10 @@ import (
 //
 // Each throttling answer (the first of a volley: those whose attempt
 // started before the last cut say nothing new) is taken to show the API's
-// limit: the answers it accepted over the last second, or, when that is
-// fewer than ThrottleCut of the limit seen before (the pool was held back
-// by a Retry-After, say), that. Once the pause the answer asked for is
+// limit: the answers it accepted over the last second (no more than the
+// rate then), or, less than a second after the pause of the last cut,
+// when fewer were accepted than ThrottleCut of the limit seen before,
+// that. Once the pause the answer asked for is
 // over, the rate, cut to ThrottleCut of that limit, ramps to ThrottleCruise
 // of it over ThrottleRamp, holds there, and then probes above it by
 // ThrottleProbe of it a second, in case the limit rose. Each probe that
@@ -50,7 +51,13 @@ func (t *throttle) cut(now, started time.Time, accepted float64, pause time.Dura
 	if !t.cutAt.IsZero() && started.Before(t.cutAt) {
 		return false // sent before the last cut ended its pause: the same volley
 	}
-	seen := max(accepted, ThrottleCut*t.limit)
+	// What the API accepted, but never more than the pool was let send.
+	// Less than a second after a pause the count is of part of a second:
+	// the limit is then taken to have fallen by ThrottleCut at most.
+	seen := min(accepted, t.at(now))
+	if !t.cutAt.IsZero() && now.Sub(t.cutAt) < time.Second {
+		seen = max(seen, ThrottleCut*t.limit)
+	}
 	if seen <= 0 {
 		seen = ThrottleCut * t.at(now)
 	}

@@ -38,13 +38,15 @@ func TestThrottleFollowsTheLimit(t *testing.T) {
 		{name: "probing above", now: 8.4, rate: 47.5 + 1},
 		{name: "throttled again about there: the hold doubles", now: 9.4, throttle: true, started: 9.3, accepted: 49, cut: true, rate: 0.85 * 49, hold: 2 * ThrottleHold},
 		{name: "cruising longer", now: 9.4 + 2 + 9.99, rate: 0.95 * 49},
-		{name: "a 429 after a pause, nothing accepted: no collapse", now: 30, throttle: true, started: 29.9, accepted: 0, cut: true, rate: 0.85 * 0.85 * 49, hold: ThrottleHold},
+		{name: "a 429 just after a pause, nothing accepted: no collapse", now: 9.9, throttle: true, started: 9.45, accepted: 0, cut: true, rate: 0.85 * 0.85 * 49, hold: ThrottleHold},
 		{name: "a 429 with Retry-After 5: the ramp waits for the pause", now: 40, throttle: true, started: 39.9, accepted: 40, cut: true, rate: 34, hold: 10 * 5 * time.Second, pause: 5 * time.Second},
 		{name: "paused", now: 44.9, rate: 34},
 		{name: "the ramp after the pause", now: 46, rate: 34 + 4*0.5},
 		{name: "cruising for ten pauses", now: 45 + 2 + 49.9, rate: 38},
 		{name: "then probing", now: 45 + 2 + 51, rate: 38 + 0.02*40},
 		{name: "never above the rate asked", now: 1000, rate: 200},
+		{name: "a second after the pause the count is whole: the limit fell", now: 1010, throttle: true, started: 1009, accepted: 20, cut: true, rate: 17, hold: ThrottleHold},
+		{name: "more accepted than was sent (a fixed-window API): no more than the rate", now: 1020, throttle: true, started: 1019, accepted: 40, cut: true, rate: 0.85 * (0.95*20 + 0.02*20*3), hold: 2 * ThrottleHold},
 	}
 	for _, st := range steps {
 		if st.throttle {
@@ -59,8 +61,8 @@ func TestThrottleFollowsTheLimit(t *testing.T) {
 			t.Fatalf("%s: hold %s, want %s", st.name, th.hold, st.hold)
 		}
 	}
-	if limit, cuts := th.limit, th.events; cuts != 4 || limit != 40 {
-		t.Errorf("limit %v after %d cuts; want 40 after 4", limit, cuts)
+	if limit, cuts := th.limit, th.events; cuts != 6 || math.Abs(limit-(0.95*20+0.02*20*3)) > 1e-9 {
+		t.Errorf("limit %v after %d cuts; want %v after 6", limit, cuts, 0.95*20+0.02*20*3)
 	}
 }
 
