@@ -93,11 +93,13 @@ func (t *throttle) at(now time.Time) float64 {
 	return math.Min(r, t.ceiling)
 }
 
-// acceptedBuckets split the last second of accepted answers.
-const acceptedBuckets = 20
+// acceptedBuckets split the last second of accepted answers: the count
+// is of the last 0.99 to 1 s, so it overstates what a second held by
+// nothing (a coarser bucket would by up to its width).
+const acceptedBuckets = 100
 
 // accepted counts the answers the API accepted over the last second, in
-// buckets of a twentieth of a second.
+// buckets of a hundredth of a second.
 type accepted struct {
 	n     [acceptedBuckets]int
 	stamp [acceptedBuckets]int64 // the bucket's index since the epoch

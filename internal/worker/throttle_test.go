@@ -99,7 +99,7 @@ func TestAcceptedLastSecond(t *testing.T) {
 		want  float64
 	}{
 		{990 * time.Millisecond, 100},
-		{1500 * time.Millisecond, 45}, // the 20 buckets up to 1.5s: from 550ms on
+		{1500 * time.Millisecond, 49}, // the 100 buckets up to 1.5s: from 510ms on
 		{3 * time.Second, 0},
 	}
 	for _, tt := range tests {
