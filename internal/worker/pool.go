@@ -169,7 +169,7 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 			rn.adapt.end(busy, status, rn.opt.Now().Sub(start))
 		}
 		r.HTTPStatus = status
-		throttledBy := throttled(err)
+		throttledBy := err != nil && throttled(err)
 		if !throttledBy && status != 0 {
 			send.Accepted()
 		}
