@@ -125,8 +125,11 @@ func TestPacerFollowsThrottling(t *testing.T) {
 		t.Fatalf("Run = %v, statuses %v; want every row ok", err, counts)
 	}
 	limit, cuts := pacer.Throttling()
-	if cuts < 1 || limit < 10 || limit > 25 || pacer.Limit() >= 200 {
-		t.Errorf("limit seen %v after %d cuts, rate now %v; want about 20, and below 200", limit, cuts, pacer.Limit())
+	// The emulator counts requests in seconds aligned on the clock's: a
+	// rolling second may see up to twice its limit accepted, and a run
+	// this short cuts once or twice.
+	if cuts < 1 || limit < 10 || limit > 40 || pacer.Limit() >= 200 {
+		t.Errorf("limit seen %v after %d cuts, rate now %v; want 20 to 40, and below 200", limit, cuts, pacer.Limit())
 	}
 }
 
