@@ -36,7 +36,7 @@ func main() {
 	bareURL := flag.String("bare", "", "internal: run only the bare loop against this URL")
 	paced := flag.Float64("paced", 0, "internal: pace the bare loop at this rate with pcsync's pacer")
 	capped := flag.Bool("capped", false, "internal: the bare loop opens no more connections than workers")
-	only := flag.String("only", "throughput,rate,memory,state,dedupe", "the sections to run, comma-separated")
+	only := flag.String("only", "throughput,rate,network,throttled,memory,state,dedupe", "the sections to run, comma-separated")
 	flag.StringVar(&against, "against", "", "another pcsync binary (an earlier build, say) to measure beside -bin in the throughput rounds, the state memory table and the dedupe section")
 	flag.IntVar(&throughputRounds, "rounds", throughputRounds, "rounds of the throughput comparison")
 	flag.Parse()
@@ -87,6 +87,16 @@ func run(bin string, rows, small, large, workers int, only map[string]bool) erro
 	}
 	if only["rate"] {
 		if err := rates(bin, dir, srv); err != nil {
+			return err
+		}
+	}
+	if only["network"] {
+		if err := network(bin, dir, srv); err != nil {
+			return err
+		}
+	}
+	if only["throttled"] {
+		if err := throttled(bin, dir, srv); err != nil {
 			return err
 		}
 	}
@@ -247,7 +257,7 @@ func rates(bin, dir string, srv *server) error {
 			}
 			achieved, busiest := rateOf(arrived)
 			fmt.Printf("  %8d %8d %-7s %10.2f %9.2f%% %9d (<= %d) %10d%s\n", c.rate, c.rows, who, achieved,
-				100*(achieved-float64(c.rate))/float64(c.rate), busiest, c.rate+1, busiestHandled, clock)
+				100*(achieved-float64(c.rate))/float64(c.rate), busiest, c.rate, busiestHandled, clock)
 		}
 	}
 	fmt.Println()
@@ -427,13 +437,19 @@ func startServer() (*server, error) {
 // fresh emulator, then collects the garbage of the last run, so that a run
 // meets a server in the same state as the one before it, and no collection
 // of the previous run's leftovers stalls the server mid-run.
-func (s *server) reset() {
+func (s *server) reset() { s.resetWith(emulator.Sandbox()) }
+
+// resetWith is reset with an emulator of opt (a latency, a limit).
+func (s *server) resetWith(opt emulator.Options) {
 	s.mu.Lock()
 	s.at, s.rx, s.nc = s.at[:0], s.rx[:0], 0
 	s.mu.Unlock()
-	s.em.Store(emulator.New(emulator.Sandbox()))
+	s.em.Store(emulator.New(opt))
 	runtime.GC()
 }
+
+// stats returns the emulator's counts.
+func (s *server) stats() emulator.Stats { return s.em.Load().Stats() }
 
 func (s *server) conns() int {
 	s.mu.Lock()

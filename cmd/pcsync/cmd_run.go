@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/notify"
@@ -68,14 +70,19 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	for _, s := range warn {
 		a.notef(slog.LevelWarn, "%s", s)
 	}
+	workers, maxWorkers := o.poolSize()
 	pool := worker.New(target.client, worker.Options{
-		Workers: o.Workers, Timeout: o.Timeout, Retries: o.Retries,
+		Workers: workers, MaxWorkers: maxWorkers, Timeout: o.Timeout, Retries: o.Retries,
 		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,
+		OnPace: func(p worker.Pace) { ob.pace.Store(&p) },
 	})
-	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: o.Workers,
+	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: workers,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
 		return 0, err
+	}
+	if p, sum := ob.pace.Load(), out.Summary; p != nil && sum.Elapsed > 0 && sum.Requests() > 0 {
+		sum.Pace = summaryPace(p, float64(sum.Requests())/sum.Elapsed.Seconds())
 	}
 	if o.SummaryJSON != "" {
 		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, out, code, err) }()
@@ -111,6 +118,34 @@ type observer struct {
 	a    *app
 	o    *runOptions
 	stop func()
+	pace atomic.Pointer[worker.Pace] // the pool's last report
+}
+
+// summaryPace is what the summary and progress say of p, the pace of a
+// run that kept perSecond requests a second.
+func summaryPace(p *worker.Pace, perSecond float64) *summary.Pace {
+	sp := &summary.Pace{
+		Bound: p.Bound(perSecond), EffectiveRate: perSecond,
+		Workers: p.Workers, MaxWorkers: p.MaxWorkers, Adaptive: p.Adaptive,
+		PeakInFlight: p.PeakInFlight, P50: p.P50, P95: p.P95,
+		ThrottledAbove: p.ThrottledAbove,
+	}
+	if !math.IsInf(p.Asked, 1) {
+		sp.AskedRate = p.Asked
+	}
+	if p.ThrottledAbove > 0 {
+		sp.SuggestedRate = worker.SuggestedRate(p.ThrottledAbove)
+	}
+	return sp
+}
+
+// livePace is the pace progress shows at rowsPerSecond; nil before the
+// pool said anything.
+func (ob *observer) livePace(rowsPerSecond float64) *summary.Pace {
+	if p := ob.pace.Load(); p != nil {
+		return summaryPace(p, rowsPerSecond)
+	}
+	return nil
 }
 
 func (ob *observer) Notef(level slog.Level, format string, args ...any) {
@@ -119,7 +154,7 @@ func (ob *observer) Notef(level slog.Level, format string, args ...any) {
 
 func (ob *observer) Started(sum *summary.Summary, total int) {
 	preSend.Store(false)
-	ob.stop = ob.a.startProgress(sum, total, ob.o)
+	ob.stop = ob.a.startProgress(sum, total, ob.o, ob.livePace)
 }
 
 func (ob *observer) Stopped() {

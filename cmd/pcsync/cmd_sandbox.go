@@ -47,7 +47,9 @@ network, to see retries at work; at most one fault applies to a request.
 	fs.Var((*shareFlag)(&f.RateDropAfter), "drop-after", "apply a share `P`, then close with no answer")
 	fs.Var((*shareFlag)(&f.RateSlow), "slow", "answer a share `P` only after --slow-delay")
 	fs.DurationVar(&f.SlowDelay, "slow-delay", 5*time.Second, "slow answers take `D`")
-	fs.Float64Var(&f.MaxRPS, "max-rps", 0, "answer 429 (Retry-After: 1) past `N` requests in a second; 0: no limit")
+	fs.DurationVar(&opt.Latency, "latency", 0, "answer each request `D` after it arrives, give or take a tenth, like an API far away")
+	fs.Float64Var(&f.MaxRPS, "max-rps", 0, "answer 429 past `N` requests in a second (with --max-rps-retry-after); 0: no limit")
+	fs.StringVar(&f.MaxRPSRetryAfter, "max-rps-retry-after", "1", "send `V` as Retry-After with --max-rps's 429s: seconds or an HTTP date")
 	fs.Int64Var(&opt.Seed, "seed", 1, "seed `N` of the fault draws, for repeatable runs")
 	return a.withEnv(c, nil)
 }

@@ -148,6 +148,21 @@ func (p positiveInt) Set(v string) error {
 	return nil
 }
 
+// countFlag is a positiveInt that remembers it was set, from the command
+// line or the environment.
+type countFlag struct {
+	positiveInt
+	set *bool
+}
+
+func (c countFlag) Set(v string) error {
+	if err := c.positiveInt.Set(v); err != nil {
+		return err
+	}
+	*c.set = true
+	return nil
+}
+
 // shareFlag is a probability: a share of requests, from 0 to 1 ("0.1" or
 // "10%").
 type shareFlag float64

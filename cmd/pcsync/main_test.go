@@ -172,6 +172,24 @@ func TestRunSandboxNeedsNoCredentials(t *testing.T) {
 	}
 }
 
+// TestRunSandboxLatency runs against a sandbox far away: every row still
+// gets done, and the notice says how far.
+func TestRunSandboxLatency(t *testing.T) {
+	t.Parallel()
+	in := writeFile(t, "emails.csv", "email,action\na@example.com,segments/get\nb@example.com,segments/get\nc@example.com,segments/get\n")
+	out := filepath.Join(t.TempDir(), "res.csv")
+	r := pcsync(t, map[string]string{"PCSYNC_LATENCY": "20ms"}, "", "run", "--sandbox", "--rate", "0", "--quiet", "--out", out, "--failed", out+".failed", in)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "answering 20ms after each request") {
+		t.Errorf("stderr %q does not say the sandbox is far away", r.stderr)
+	}
+	if st := checkOneResultPerRow(t, out, 3); st["ok"] != 3 {
+		t.Errorf("statuses %v", st)
+	}
+}
+
 func TestRunBareEmailListWithDefaults(t *testing.T) {
 	t.Parallel()
 	em, env := shop(t, emulator.Faults{})
@@ -283,6 +301,7 @@ func TestRunRefusesWithExit2(t *testing.T) {
 		{"empty file", env, []string{"run", writeFile(t, "x.csv", "")}, "empty"},
 		{"broken CSV", env, []string{"run", broken}, "line 5"},
 		{"out is the input", env, []string{"run", "--out", good, good}, "is the input"},
+		{"latency without the sandbox", env, []string{"run", "--latency", "100ms", good}, "--latency is the sandbox's"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

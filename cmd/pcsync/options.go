@@ -20,6 +20,8 @@ type runOptions struct {
 	Rate        rateFlag
 	Burst       int
 	Workers     int
+	WorkersSet  bool // --workers was given: the pool is fixed at Workers
+	MaxWorkers  int  // --max-workers: the adaptive pool's ceiling
 	Timeout     time.Duration
 	Retries     int
 	GiveUpAfter time.Duration
@@ -35,6 +37,7 @@ type runOptions struct {
 	Resume      bool
 	Dedupe      bool
 	Sandbox     bool
+	Latency     time.Duration // --latency: the sandbox's answers are this far away
 	Quiet       bool
 	Shard       shardFlag
 	SummaryJSON string
@@ -61,12 +64,25 @@ const (
 // defaultMaxRecord is the largest input record a run accepts by default.
 const defaultMaxRecord = 1 << 20
 
+// defaultMaxWorkers is --max-workers unless told otherwise.
+const defaultMaxWorkers = 256
+
 // defaultRate is deliberately conservative: the API documents no limit.
 const defaultRate = 10
 
+// poolSize returns the workers a run starts with and the most it may let
+// send: a fixed pool of --workers with --workers or with no rate, else from
+// --workers' default up to --max-workers.
+func (o *runOptions) poolSize() (workers, maxWorkers int) {
+	if o.WorkersSet || o.Rate == 0 {
+		return o.Workers, o.Workers
+	}
+	return min(o.Workers, o.MaxWorkers), o.MaxWorkers
+}
+
 // newRunCmd is 'pcsync run', its flags bound to the options it returns.
 func (a *app) newRunCmd() (*cobra.Command, *runOptions) {
-	o := &runOptions{APIURL: api.DefaultBaseURL, Rate: defaultRate, Burst: 1, Workers: 4, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute,
+	o := &runOptions{APIURL: api.DefaultBaseURL, Rate: defaultRate, Burst: 1, Workers: 4, MaxWorkers: defaultMaxWorkers, Timeout: 30 * time.Second, Retries: 5, GiveUpAfter: 5 * time.Minute,
 		MaxRemovals: 0.1, MaxRecord: defaultMaxRecord, LogFormat: logText, ProgressEvery: positiveDuration(defaultProgressEvery)}
 	c := &cobra.Command{
 		Use:   "run [flags] INPUT.csv",
@@ -100,7 +116,8 @@ command line wins.
 	fs.StringVar(&o.Failed, "failed", "", "write the failed-rows CSV, re-runnable as input, to `PATH` (default INPUT.failed.csv beside the input)")
 	fs.Var(&o.Rate, "rate", "requests per second across all workers, e.g. 10, 600/m; 0 for no limit")
 	fs.Var(positiveInt{&o.Burst, 1}, "burst", "requests that may start at once above the rate")
-	fs.Var(positiveInt{&o.Workers, 1}, "workers", "requests in flight at once")
+	fs.Var(countFlag{positiveInt{&o.Workers, 1}, &o.WorkersSet}, "workers", "a fixed count of requests in flight at once; without it, with a rate, the pool starts at 4 and grows to what the rate needs at the API's latency, up to --max-workers")
+	fs.Var(positiveInt{&o.MaxWorkers, 1}, "max-workers", "without --workers, with a rate: the most requests the pool lets be in flight")
 	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "a request may take `D` at most, answer included")
 	fs.Var(positiveInt{&o.Retries, 0}, "retries", "attempts after the first for a transient failure")
 	fs.DurationVar(&o.GiveUpAfter, "give-up-after", o.GiveUpAfter, "stop when every request has been failing for `D`; the unsent rows are marked skipped (0: never)")
@@ -116,6 +133,7 @@ command line wins.
 	fs.BoolVar(&o.Resume, "resume", false, "finish an earlier run of the same INPUT and --out: rows already ok are not sent again; a results file from another input is refused")
 	fs.BoolVar(&o.Dedupe, "dedupe", false, "send exact duplicate rows (same action, contact and parameters) once; the others are recorded as duplicates of the first")
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "run against an in-process emulator of the API; no credentials or network needed")
+	fs.DurationVar(&o.Latency, "latency", 0, "with --sandbox: the emulator answers each request `D` after it arrives, give or take a tenth, like an API far away")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines")
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)")
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to `PATH` (atomically); not with --dry-run, which only prints its plan")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,8 +40,9 @@ type progressSeams struct {
 // otherwise (cron, CI, a file), nothing with --quiet. total is the number of
 // rows this run will finish, -1 when unknown. The returned function shows
 // the final state (the bar at 100%, its line ended; a last log line) and
-// returns once nothing more will be written.
-func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func() {
+// returns once nothing more will be written. pace, when not nil, says what
+// bounds the run at a rate of rows a second.
+func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace func(rowsPerSecond float64) *summary.Pace) func() {
 	if o.Quiet {
 		return func() {}
 	}
@@ -62,7 +64,13 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func
 		now = time.Now
 	}
 	start := now()
-	read := func() summary.Progress { return sum.Progress(int64(total), now().Sub(start)) }
+	read := func() summary.Progress {
+		f := sum.Progress(int64(total), now().Sub(start))
+		if pace != nil {
+			f.Pace = pace(f.RowsPerSecond())
+		}
+		return f
+	}
 
 	ticks, stopTicks := a.tickEvery(every)
 	done := make(chan struct{})
@@ -133,7 +141,17 @@ func logAttrs(f summary.Progress) []any {
 	if eta, ok := f.ETA(); ok {
 		args = append(args, "eta", eta.String())
 	}
-	return append(args, "elapsed", f.Elapsed.Round(100*time.Millisecond).String())
+	args = append(args, "elapsed", f.Elapsed.Round(100*time.Millisecond).String())
+	if p := f.Pace; p != nil {
+		args = append(args, "bound", p.Bound, "workers", p.Workers)
+		if p.P50 > 0 {
+			args = append(args, "p50", summary.RoundLatency(p.P50).String(), "p95", summary.RoundLatency(p.P95).String())
+		}
+		if p.ThrottledAbove > 0 {
+			args = append(args, "throttled_above", math.Round(p.ThrottledAbove*10)/10)
+		}
+	}
+	return args
 }
 
 // newProgressLog shows progress as one log record per tick ("progress")
@@ -162,7 +180,8 @@ func newProgressLog(log *slog.Logger) func(summary.Progress, bool) {
 // and no bar when the total is unknown. width reads the terminal's width at
 // every drawing, so the line never wraps, whatever the width and however it
 // changes: what does not fit is left out, the bar first, then the times,
-// the counts in parentheses, and at last the line is cut. Its final call
+// what bounds the run, the counts in parentheses, and at last the line is
+// cut. Its final call
 // draws the last state and ends the line, so that what follows starts on a
 // line of its own.
 func newBar(w io.Writer, total int64, width func() int) func(summary.Progress, bool) {
@@ -216,19 +235,20 @@ func fitBar(f summary.Progress, total int64, cols int) string {
 		}
 		return b.String()
 	}
+	pace := paceText(f)
 	// With a bar: as wide as what is left, when that is at least minBar.
-	for _, rest := range [][2]string{{count, times}, {count, ""}} {
+	for _, rest := range [][3]string{{pace, count, times}, {pace, count, ""}} {
 		if share == "" {
 			break
 		}
-		without := join(desc, share, "||", rest[0], rest[1])
+		without := join(desc+rest[0], share, "||", rest[1], rest[2])
 		if n := cols - utf8.RuneCountInString(without); n >= minBar {
 			filled := int(pct * float64(n))
 			bar := "|" + strings.Repeat("█", filled) + strings.Repeat(" ", n-filled) + "|"
-			return join(desc, share, bar, rest[0], rest[1])
+			return join(desc+rest[0], share, bar, rest[1], rest[2])
 		}
 	}
-	for _, line := range []string{join(desc, share, count, times), join(desc, share, count), join(desc, share)} {
+	for _, line := range []string{join(desc+pace, share, count, times), join(desc+pace, share, count), join(desc, share, count), join(desc, share)} {
 		if utf8.RuneCountInString(line) <= cols {
 			return line
 		}
@@ -240,10 +260,29 @@ func fitBar(f summary.Progress, total int64, cols int) string {
 	return string([]rune(line)[:min(cols, utf8.RuneCountInString(line))])
 }
 
+// barDescription is the bar's counts of rows by status.
 func barDescription(f summary.Progress) string {
 	d := fmt.Sprintf("ok %d, failed %d, invalid %d", f.OK, f.Failed, f.Invalid)
 	if f.Skipped > 0 {
 		d += fmt.Sprintf(", skipped %d", f.Skipped)
 	}
 	return d
+}
+
+// paceText is what bounds the run so far, as the bar says it after the
+// counts ("" when unknown): the first thing left out after the bar and the
+// times when the terminal is narrow.
+func paceText(f summary.Progress) string {
+	p := f.Pace
+	switch {
+	case p == nil:
+		return ""
+	case p.Bound == summary.BoundThrottled:
+		return fmt.Sprintf(" · API throttled above %.0f/s", p.ThrottledAbove)
+	case p.Bound == summary.BoundRate:
+		return fmt.Sprintf(" · rate %s/s, %d workers", strconv.FormatFloat(p.AskedRate, 'f', -1, 64), p.Workers)
+	case p.P95 > 0:
+		return fmt.Sprintf(" · bound by %d workers, p95 %s", p.Workers, summary.RoundLatency(p.P95))
+	}
+	return fmt.Sprintf(" · bound by %d workers", p.Workers)
 }

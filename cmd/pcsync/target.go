@@ -28,14 +28,23 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	t := &target{close: func() {}}
 	if o.Sandbox {
 		proc.LiftMemoryLimit() // the emulator keeps every contact it is sent
-		srv, err := emulator.Listen("127.0.0.1:0", emulator.Sandbox())
+		opt := emulator.Sandbox()
+		opt.Latency = o.Latency
+		srv, err := emulator.Listen("127.0.0.1:0", opt)
 		if err != nil {
 			return nil, fmt.Errorf("cannot start the sandbox: %w", err)
 		}
 		t.url, t.close = srv.URL, func() { srv.Close(2 * time.Second) }
 		t.creds = api.Credentials{ShopID: emulator.SandboxShopID, ShopSecret: emulator.SandboxShopSecret}
-		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine)", srv.URL)
+		far := ""
+		if o.Latency > 0 {
+			far = fmt.Sprintf(", answering %s after each request, give or take a tenth", o.Latency)
+		}
+		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine%s)", srv.URL, far)
 	} else {
+		if o.Latency != 0 {
+			return nil, usagef("--latency is the sandbox's: use it with --sandbox")
+		}
 		creds, err := a.credentials(o)
 		if err != nil {
 			return nil, err
@@ -46,8 +55,11 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 			t.url = api.DefaultBaseURL
 		}
 	}
+	// The connections follow the requests in flight: the transport opens
+	// one for each, up to the pool's ceiling, and keeps them.
+	_, maxWorkers := o.poolSize()
 	client, err := api.NewClient(t.url, t.creds,
-		api.WithHTTPClient(api.NewHTTPClient(o.Workers)),
+		api.WithHTTPClient(api.NewHTTPClient(maxWorkers)),
 		api.WithUserAgent("pcsync/"+version))
 	if err != nil {
 		t.close()

@@ -37,6 +37,13 @@ type Options struct {
 	// Faults configures fault injection; the zero value injects none.
 	Faults Faults
 
+	// Latency delays every answer, as a server far away would: each
+	// request is counted by the rate limit and drawn its fault when it
+	// arrives, and answered Latency later, give or take LatencyJitter of
+	// it (uniform, drawn from Seed). A client that goes away meanwhile gets
+	// nothing. 0: answers at once.
+	Latency time.Duration
+
 	// Seed seeds the fault RNG, so that a run is reproducible; 0 means 1.
 	Seed int64
 
@@ -44,8 +51,8 @@ type Options struct {
 	// sent with 429 answers; nil means time.Now.
 	Now func() time.Time
 
-	// Sleep makes slow answers wait d, or less if ctx ends first; nil means
-	// a timer that honours ctx. Tests inject a fast one.
+	// Sleep makes slow answers and Latency wait d, or less if ctx ends
+	// first; nil means a timer that honours ctx. Tests inject a fast one.
 	Sleep func(ctx context.Context, d time.Duration)
 
 	// Log, when set, is told of every request once it is over (from the
@@ -72,8 +79,11 @@ type Emulator struct {
 	log       func(Entry)
 
 	retryAfter []string // Retry-After of injected 429s; nil for none
-	faults     *injector
-	limiter    *limiter
+	// limitRetryAfter is the Retry-After of the rate limit's 429s.
+	limitRetryAfter []string
+	faults          *injector
+	limiter         *limiter
+	latency         *latency
 
 	store store
 	stats counters
@@ -95,6 +105,7 @@ func New(opts Options) *Emulator {
 		log:       opts.Log,
 		faults:    newInjector(opts.Faults, seed),
 		limiter:   newLimiter(opts.Faults.MaxRPS),
+		latency:   newLatency(opts.Latency, seed),
 	}
 	e.store.init(opts.Segments)
 	if e.now == nil {
@@ -103,6 +114,10 @@ func New(opts Options) *Emulator {
 	if e.sleep == nil {
 		e.sleep = sleepContext
 	}
+	e.limitRetryAfter = retryAfterOne
+	if v := opts.Faults.MaxRPSRetryAfter; v != "" {
+		e.limitRetryAfter = []string{v}
+	}
 	if opts.Faults.RetryAfter != "" {
 		e.retryAfter = []string{opts.Faults.RetryAfter}
 	}
@@ -110,7 +125,8 @@ func New(opts Options) *Emulator {
 }
 
 // ServeHTTP answers one API call. The server-side rate limit is applied
-// first, then at most one injected fault, then the call itself.
+// first, then the latency, then at most one injected fault, then the call
+// itself.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.stats.requests.Add(1)
 	if e.log == nil {
@@ -129,9 +145,14 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, ent *Entry) {
 			ent.Status, ent.Fault = status, faultNames[f]
 		}
 	}
-	if e.limiter != nil && !e.limiter.allow(e.now()) {
+	limited := e.limiter != nil && !e.limiter.allow(e.now())
+	if !e.delay(r.Context()) {
+		e.stats.answered(0) // the client went away: nobody gets the answer
+		return
+	}
+	if limited {
 		note(http.StatusTooManyRequests, faultMaxRPS)
-		e.tooManyRequests(w, retryAfterOne)
+		e.tooManyRequests(w, e.limitRetryAfter)
 		return
 	}
 

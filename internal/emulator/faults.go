@@ -41,10 +41,12 @@ type Faults struct {
 
 	// MaxRPS is a server-side rate limit: a request beyond the first MaxRPS
 	// of the current second (by Options.Now, windows aligned on whole
-	// seconds) is answered 429 with Retry-After: 1. A fractional limit is
+	// seconds) is answered 429 with MaxRPSRetryAfter. A fractional limit is
 	// rounded down, but at least one request per second passes. 0 means no
 	// limit.
 	MaxRPS float64
+	// MaxRPSRetryAfter is the Retry-After of MaxRPS's 429s; "" means "1".
+	MaxRPSRetryAfter string
 }
 
 // fault is the fault injected into one request.

@@ -276,6 +276,20 @@ func TestMaxRPS(t *testing.T) {
 	}
 }
 
+func TestMaxRPSRetryAfter(t *testing.T) {
+	t.Parallel()
+	opts := testOptions()
+	opts.Faults = emulator.Faults{MaxRPS: 1, MaxRPSRetryAfter: "5"}
+	opts.Now = func() time.Time { return time.Unix(7, 0) }
+	_, srv := newServer(t, opts)
+	wantSuccess(t, send(t, srv, http.MethodPost, "/segments/add", jsonType, addBody("a@b.c")))
+	r := send(t, srv, http.MethodPost, "/segments/add", jsonType, addBody("b@b.c"))
+	wantError(t, r, http.StatusTooManyRequests, "too many requests")
+	if got := r.header.Get("Retry-After"); got != "5" {
+		t.Errorf("Retry-After = %q, want 5", got)
+	}
+}
+
 func TestMaxRPSBelowOne(t *testing.T) {
 	clock := clocktest.New(time.Unix(1_700_000_000, 0))
 	opts := testOptions()

@@ -51,15 +51,28 @@ func New(t testing.TB, faults emulator.Faults, options ...Option) *Shop {
 	if cfg.secret != "" {
 		opts.ShopSecret = cfg.secret
 	}
+	return serve(t, opts, 8, cfg.wrap)
+}
+
+// Serve serves an emulator with opts (the sandbox's credentials among
+// them) until the test ends, with a client keeping up to conns
+// connections.
+func Serve(t testing.TB, opts emulator.Options, conns int) *Shop {
+	t.Helper()
+	return serve(t, opts, conns, nil)
+}
+
+func serve(t testing.TB, opts emulator.Options, conns int, wrap func(http.Handler) http.Handler) *Shop {
+	t.Helper()
 	em := emulator.New(opts)
 	var h http.Handler = em
-	if cfg.wrap != nil {
-		h = cfg.wrap(em)
+	if wrap != nil {
+		h = wrap(em)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	c, err := api.NewClient(srv.URL, api.Credentials{ShopID: opts.ShopID, ShopSecret: api.Secret(opts.ShopSecret)},
-		api.WithHTTPClient(api.NewHTTPClient(8)))
+		api.WithHTTPClient(api.NewHTTPClient(conns)))
 	if err != nil {
 		t.Fatal(err)
 	}

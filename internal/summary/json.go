@@ -18,7 +18,11 @@ import (
 //	 "by_action": {ACTION: {"total": N, one count per status}, ...},
 //	 "top_errors": [{"message": S, "count": N}, ...], "other_errors": N,
 //	 "max_failed": N (with --max-failed only), "exit_code": N,
-//	 "interrupted": B, "stopped": S}
+//	 "interrupted": B, "stopped": S,
+//	 "pace": {"bound": S, "asked_rate": F, "effective_rate": F,
+//	 "workers": N, "max_workers": N, "adaptive": B, "peak_in_flight": N,
+//	 "latency_p50_ms": F, "latency_p95_ms": F, "throttled_above": F,
+//	 "suggested_rate": F} (a run that sent only)}
 //
 // by_action holds every action of job.Actions, and NoActionLabel when
 // rows had no valid action.
@@ -40,6 +44,7 @@ type summaryJSON struct {
 	ExitCode       int          `json:"exit_code"`
 	Interrupted    bool         `json:"interrupted"`
 	Stopped        string       `json:"stopped"`
+	Pace           *paceJSON    `json:"pace,omitempty"`
 }
 
 // countsJSON is a number of rows and its breakdown by status, in the order
@@ -84,6 +89,7 @@ func (s *Summary) document() *summaryJSON {
 		ExitCode:    s.ExitCode,
 		Interrupted: s.Interrupted,
 		Stopped:     s.Stopped,
+		Pace:        s.Pace.document(),
 	}
 	if s.Elapsed > 0 {
 		elapsed, rate := round3(s.Elapsed.Seconds()), round3(s.RowsPerSecond())

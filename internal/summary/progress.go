@@ -13,6 +13,7 @@ type Progress struct {
 	Done, Total                  int64 // Total is -1 when unknown
 	OK, Failed, Invalid, Skipped int64
 	Elapsed                      time.Duration
+	Pace                         *Pace // what bounds the run so far; nil when unknown
 }
 
 // Progress reads s once, while the run may be adding to it; total is the

@@ -59,6 +59,8 @@ type Summary struct {
 	// MaxFailed is --max-failed as a number of this run's rows, nil
 	// without it.
 	MaxFailed *int64
+	// Pace is what bound the run's rate; nil when unknown (a report).
+	Pace *Pace
 }
 
 // Options configures a Summary.

@@ -11,7 +11,8 @@ import (
 )
 
 // WriteText writes the summary for people: a headline with the rows, the
-// requests and, when known, the elapsed time and rate; a table of rows by
+// requests and, when known, the elapsed time and rate; the pace (what bound
+// the rate: Pace.Line) when known; a table of rows by
 // action and status (only the actions that have rows; the unchanged column
 // only when some row is) with a total line;
 // then the most frequent errors, if any.
@@ -31,6 +32,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 			Plural(s.Total(), "row"), RoundDuration(s.Elapsed), s.RowsPerSecond(), Plural(s.Requests(), "request"))
 	} else {
 		fmt.Fprintf(b, "pcsync: %s, %s\n", Plural(s.Total(), "row"), Plural(s.Requests(), "request"))
+	}
+	if s.Pace != nil {
+		fmt.Fprintln(b, s.Pace.Line())
 	}
 	cols := s.columns()
 	fmt.Fprintf(b, "  %-24s", "action")

@@ -28,6 +28,7 @@ type Pacer struct {
 	sleep SleepFunc
 
 	unlimited bool        // no rate: only pauses hold attempts back
+	asked     float64     // the rate asked: +Inf when unlimited
 	paused    atomic.Bool // PauseFor was called: until must be read
 
 	mu    sync.Mutex
@@ -35,6 +36,14 @@ type Pacer struct {
 
 	slot  sync.Mutex    // guards win and freed
 	freed chan struct{} // closed at the next write, when someone waits for one
+
+	// The rate that follows throttling (throttle.go); thr is nil when
+	// unlimited.
+	burst     int
+	following atomic.Bool // the rate is below the one asked: Start asks thr
+	thrMu     sync.Mutex  // guards thr and acc
+	thr       *throttle
+	acc       accepted
 }
 
 // Send is an attempt the Pacer let start: Sent must be called once its
@@ -43,6 +52,7 @@ type Pacer struct {
 // Pacer, which need not say.
 type Send struct {
 	p    *Pacer
+	at   time.Time // when the attempt started
 	done atomic.Bool
 }
 
@@ -77,13 +87,20 @@ func NewPacer(perSecond float64, burst int) *Pacer {
 		limit = rate.Limit(perSecond)
 	}
 	burst = max(burst, 1)
-	return &Pacer{
+	p := &Pacer{
 		unlimited: limit == rate.Inf,
+		asked:     math.Inf(1),
 		lim:       rate.NewLimiter(limit, burst),
 		win:       newWindow(float64(limit), burst, time.Second+WindowMargin),
 		now:       time.Now,
 		sleep:     Sleep,
+		burst:     burst,
 	}
+	if !p.unlimited {
+		p.asked = float64(limit)
+		p.thr = &throttle{ceiling: float64(limit)}
+	}
+	return p
 }
 
 // WithClock makes the pacer's pauses read now and wait with sleep (tests
@@ -120,6 +137,9 @@ func (p *Pacer) Start(ctx context.Context) (*Send, error) {
 		return nil, err
 	}
 	now := p.now()
+	if p.following.Load() {
+		p.follow(now)
+	}
 	r := p.lim.ReserveN(now, 1)
 	if err := p.sleep(ctx, r.DelayFrom(now)); err != nil {
 		r.CancelAt(p.now()) // give the slot back
@@ -141,7 +161,7 @@ func (p *Pacer) Start(ctx context.Context) (*Send, error) {
 		p.slot.Unlock()
 		switch {
 		case ok:
-			return &Send{p: p}, nil
+			return &Send{p: p, at: at}, nil
 		case freed != nil: // every request in the span is being written
 			select {
 			case <-freed:
@@ -171,3 +191,70 @@ func (p *Pacer) PauseFor(d time.Duration) {
 // Limit returns the pacer's rate in attempts per second (+Inf when
 // unlimited).
 func (p *Pacer) Limit() float64 { return float64(p.lim.Limit()) }
+
+// Accepted records that the API accepted an attempt's request (an answer
+// that is not a throttling one): the rate that follows throttling reads how
+// many it accepted over the last second. s is the attempt's Send.
+func (s *Send) Accepted() {
+	if s == nil {
+		return
+	}
+	p := s.p
+	now := p.now()
+	p.thrMu.Lock()
+	p.acc.add(now)
+	p.thrMu.Unlock()
+}
+
+// Throttled records that the API answered the attempt of s with 429, or
+// 503 with a Retry-After, and that the pool pauses for pause: the first
+// such answer of a volley cuts the rate (see throttle). s is the attempt's
+// Send.
+func (s *Send) Throttled(pause time.Duration) {
+	if s == nil {
+		return
+	}
+	p := s.p
+	now := p.now()
+	p.thrMu.Lock()
+	cut := p.thr.cut(now, s.at, p.acc.lastSecond(now), pause)
+	p.thrMu.Unlock()
+	if cut {
+		p.following.Store(true)
+		p.follow(now)
+	}
+}
+
+// follow sets the rate to what the throttling controller says at now.
+func (p *Pacer) follow(now time.Time) {
+	p.thrMu.Lock()
+	defer p.thrMu.Unlock()
+	r := p.thr.at(now)
+	if r >= p.thr.ceiling {
+		p.following.Store(false)
+	}
+	if r == float64(p.lim.Limit()) {
+		return
+	}
+	p.lim.SetLimitAt(now, rate.Limit(r))
+	if p.win != nil {
+		p.slot.Lock()
+		p.win.setSize(windowSize(r, p.burst))
+		p.slot.Unlock()
+	}
+}
+
+// Throttling returns the API's limit as the pacer last saw it (0 when the
+// API never throttled) and how many times it cut the rate.
+func (p *Pacer) Throttling() (limit float64, cuts int) {
+	if p.thr == nil {
+		return 0, 0
+	}
+	p.thrMu.Lock()
+	defer p.thrMu.Unlock()
+	return p.thr.limit, p.thr.events
+}
+
+// Asked returns the rate the pacer was made with, in attempts per second
+// (+Inf when unlimited): the ceiling of Limit.
+func (p *Pacer) Asked() float64 { return p.asked }

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -53,6 +54,12 @@ func TestPacerWaitStopsOnCancel(t *testing.T) {
 func TestPacerLimit(t *testing.T) {
 	if NewPacer(0, 1).Limit() < 1e300 {
 		t.Error("rate 0 is not unlimited")
+	}
+	if got := NewPacer(0, 1).Asked(); !math.IsInf(got, 1) {
+		t.Errorf("NewPacer(0, 1).Asked() = %v, want +Inf", got)
+	}
+	if got := NewPacer(25, 1).Asked(); got != 25 {
+		t.Errorf("NewPacer(25, 1).Asked() = %v, want 25", got)
 	}
 	if got := NewPacer(25, 1).Limit(); got != 25 {
 		t.Errorf("Limit = %v", got)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,6 +25,15 @@ type Options struct {
 	Retries int           // attempts after the first for a transient failure
 	Backoff Backoff       // zero value: DefaultBackoff
 	Pacer   *Pacer        // shared by all workers; nil = unlimited
+
+	// MaxWorkers, above Workers with a Pacer that has a rate, makes the
+	// pool adaptive: it starts Workers sending and lets up to MaxWorkers
+	// send, as many as the rate needs at the latency it observes (see
+	// Headroom). Otherwise the pool is fixed at Workers.
+	MaxWorkers int
+	// OnPace, if set, is told what the pool sees of its pace: each
+	// AdjustEvery while an adaptive Run runs, and once as any Run ends.
+	OnPace func(Pace)
 
 	// GiveUpAfter stops the pool when every attempt has been failing
 	// transiently for this long; 0 = never.
@@ -49,6 +59,9 @@ type run struct {
 	// stop.
 	health *health
 	stop   context.CancelCauseFunc // stops the Run: nil for Do
+	// adapt watches the pace of a Run with a rate, and sizes its workers
+	// when they follow the latency; nil otherwise.
+	adapt *adapt
 }
 
 // New returns a pool that calls c.
@@ -94,25 +107,33 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 		return feed.Next()
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for range p.opt.Workers {
-		g.Go(func() error {
-			timer := newAttemptTimer(gctx, p.opt.Timeout)
-			defer timer.stop()
-			for {
-				t, err := next()
-				if err == io.EOF {
-					return nil
+	if p.tracked() {
+		r.adapt = newAdapt(p.opt)
+		r.adapt.run(gctx, g, func(i int) error { return r.work(gctx, i, next, emit) })
+	} else {
+		for range p.opt.Workers {
+			g.Go(func() error {
+				timer := newAttemptTimer(gctx, p.opt.Timeout)
+				defer timer.stop()
+				for {
+					t, err := next()
+					if err == io.EOF {
+						return nil
+					}
+					if err != nil {
+						return err
+					}
+					if err := emit(r.do(gctx, &t, timer, nil)); err != nil {
+						return err
+					}
 				}
-				if err != nil {
-					return err
-				}
-				if err := emit(r.do(gctx, &t, timer)); err != nil {
-					return err
-				}
-			}
-		})
+			})
+		}
 	}
 	err := g.Wait()
+	if p.opt.OnPace != nil {
+		p.opt.OnPace(r.pace())
+	}
 	if cause := context.Cause(ctx); errors.Is(cause, ErrGaveUp) || errors.Is(cause, ErrRefused) {
 		return cause
 	}
@@ -125,11 +146,13 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 func (p *Pool) Do(ctx context.Context, t *job.Task) job.Result {
 	timer := newAttemptTimer(ctx, p.opt.Timeout)
 	defer timer.stop()
-	return (&run{Pool: p}).do(ctx, t, timer)
+	return (&run{Pool: p}).do(ctx, t, timer, nil)
 }
 
-// do sends one task of the run with the timer of the worker's attempts.
-func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Result {
+// do sends one task of the run with the timer of the worker's attempts;
+// busy is the worker's slot of an adaptive run (nil otherwise), which holds
+// when its attempt under way started.
+func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *atomic.Int64) job.Result {
 	r := job.Result{Row: t.Row, Action: t.Job.Action, Job: t.Job}
 	for {
 		send, err := rn.opt.Pacer.Start(ctx)
@@ -137,8 +160,19 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Res
 			return rn.stopped(ctx, r, err)
 		}
 		r.Attempts++
+		var start time.Time
+		if busy != nil {
+			start = rn.adapt.begin(busy, rn.opt.Now())
+		}
 		segs, status, err := rn.attempt(timer, send, t)
+		if busy != nil {
+			rn.adapt.end(busy, status, rn.opt.Now().Sub(start))
+		}
 		r.HTTPStatus = status
+		throttledBy := err != nil && throttled(err)
+		if !throttledBy && status != 0 {
+			send.Accepted()
+		}
 		if err == nil {
 			if rn.health != nil {
 				rn.health.observe(status, nil, false)
@@ -154,10 +188,12 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer) job.Res
 			}
 		}
 		wait := rn.opt.Backoff.Wait(r.Attempts, retryAfterOf(err), rn.opt.Jitter)
-		if throttled(err) {
+		if throttledBy {
 			// The server is overloaded for everyone: hold the whole pool
-			// back, even when this row has no retry left.
+			// back, even when this row has no retry left, and slow it
+			// down.
 			rn.opt.Pacer.PauseFor(wait)
+			send.Throttled(wait)
 		}
 		if r.Attempts > rn.opt.Retries || !transient || ctx.Err() != nil {
 			return r

@@ -91,10 +91,12 @@ func retryAfterOf(err error) time.Duration {
 	return 0
 }
 
-// throttled reports whether err is a 429 answer.
+// throttled reports whether err is a throttling answer: 429, or 503 with a
+// Retry-After.
 func throttled(err error) bool {
 	ae, ok := asAPIError(err)
-	return ok && ae.StatusCode == http.StatusTooManyRequests
+	return ok && (ae.StatusCode == http.StatusTooManyRequests ||
+		ae.StatusCode == http.StatusServiceUnavailable && ae.RetryAfter > 0)
 }
 
 func asAPIError(err error) (*api.Error, bool) {

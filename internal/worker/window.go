@@ -30,21 +30,36 @@ const maxWindow = 1 << 20
 // so they are in order. A window is not safe for concurrent use.
 type window struct {
 	span    time.Duration // a second, plus a margin for what happens after the write
-	size    int
-	writing int         // admitted, not yet written
-	wrote   []time.Time // ring of write times, oldest at head, n of them
+	size    int           // at most len(wrote)
+	writing int           // admitted, not yet written
+	wrote   []time.Time   // ring of write times, oldest at head, n of them
 	head, n int
 }
 
-// newWindow returns a window of floor(perSecond + burst) requests a span,
-// or nil when none is needed (no limit, or a limit beyond maxWindow).
+// newWindow returns a window of windowSize(perSecond, burst) requests a
+// span, or nil when none is needed (no limit, or a limit beyond
+// maxWindow). Its size may later shrink (setSize), never grow past that.
 func newWindow(perSecond float64, burst int, span time.Duration) *window {
-	size := math.Floor(perSecond + float64(burst))
-	if perSecond <= 0 || math.IsInf(perSecond, 1) || size > maxWindow {
+	if perSecond <= 0 || math.IsInf(perSecond, 1) || perSecond+float64(burst) > maxWindow {
 		return nil
 	}
-	n := max(int(size), 1)
+	n := windowSize(perSecond, burst)
 	return &window{span: span, size: n, wrote: make([]time.Time, n)}
+}
+
+// windowSize is how many requests a span may hold at perSecond with
+// burst: floor(perSecond + burst − 1), at least 1. With a burst of 1 no
+// rolling second holds more than the rate; each unit of burst above 1
+// lets it hold one more.
+func windowSize(perSecond float64, burst int) int {
+	return max(int(math.Floor(perSecond+float64(burst-1))), 1)
+}
+
+// setSize changes the window's size to n, within [1, the size it was made
+// with]. A smaller size turns attempts away until enough writes leave the
+// span.
+func (w *window) setSize(n int) {
+	w.size = min(max(n, 1), len(w.wrote))
 }
 
 // admit starts an attempt at now and returns true, or, when that could put

@@ -13,7 +13,7 @@ import (
 func TestWindowAdmit(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
-	w := newWindow(2, 1, time.Second) // 3 starts a second
+	w := newWindow(2, 2, time.Second) // 3 starts a second
 	steps := []struct {
 		at      time.Time
 		want    time.Time
@@ -46,7 +46,7 @@ func TestWindowAdmit(t *testing.T) {
 func TestWindowCountsRequestsBeingWritten(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
-	w := newWindow(1, 1, time.Second) // 2 requests a second
+	w := newWindow(1, 2, time.Second) // 2 requests a second
 	for _, at := range []time.Time{ms(0), ms(10)} {
 		if _, ok := w.admit(at); !ok {
 			t.Fatalf("admit at %v refused", at.Sub(t0))
@@ -85,9 +85,10 @@ func TestNewWindow(t *testing.T) {
 		{-1, 1, 0},
 		{1e9, 1, 0},
 		{0.5, 1, 1},
-		{10, 1, 11},
-		{1000, 5, 1005},
-		{99.9, 1, 100},
+		{10, 1, 10}, // by default a rolling second holds the rate, no more
+		{10, 2, 11},
+		{1000, 5, 1004},
+		{99.9, 1, 99},
 	}
 	for _, tt := range tests {
 		w := newWindow(tt.rate, tt.burst, time.Second)
@@ -209,6 +210,7 @@ func TestPacerKeepsSchedule(t *testing.T) {
 		}
 		return clk.Sleep(ctx, d+late) // every wake-up 40ms late
 	})
+	p.win = nil // the bucket's schedule alone: the window is tested above
 	for range 101 {
 		if err := p.Wait(context.Background()); err != nil {
 			t.Fatal(err)
