@@ -26,10 +26,12 @@ const preSendGrace = 500 * time.Millisecond
 func main() {
 	proc.TuneGC()
 	tmp := privateTemp()
+	proc.RemoveAtExit(tmp)
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
+		defer proc.PanicCleanup()
 		<-sigs
 		cancel() // first signal: stop taking rows, finish what is in flight
 		if preSend.Load() {
@@ -46,12 +48,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pcsync: second signal: exiting at once; the results already written stay written, and --resume finishes the run")
 		exit(tmp, exitInterrupted) // second signal: at once
 	}()
-	defer func() {
-		if r := recover(); r != nil {
-			os.RemoveAll(tmp)
-			panic(r)
-		}
-	}()
+	defer proc.PanicCleanup()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	cancel()
 	exit(tmp, code)
@@ -73,10 +70,9 @@ func privateTemp() string {
 	return dir
 }
 
-// exit removes the temporary directory and ends the process.
-func exit(tmp string, code int) {
-	if tmp != "" {
-		os.RemoveAll(tmp)
-	}
+// exit removes the temporary directory, and every temporary file its
+// owner had not removed yet (proc.RemoveAtExit), and ends the process.
+func exit(_ string, code int) {
+	proc.Cleanup()
 	os.Exit(code)
 }

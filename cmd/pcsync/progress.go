@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -77,6 +78,7 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
+		defer proc.PanicCleanup()
 		defer wg.Done()
 		defer stopTicks()
 		for {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/results"
 )
 
@@ -215,6 +216,7 @@ func (s *State) Rewrite(path string, comma rune, bom, crlf bool) error {
 	if err != nil {
 		return err
 	}
+	defer proc.RemoveAtExit(tmp.Name())() // a signal that ends the process while it is written
 	defer os.Remove(tmp.Name())
 	if bom {
 		if _, err := io.WriteString(tmp, "\uFEFF"); err != nil {

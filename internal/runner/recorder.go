@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // flushGap is the least time between two flushes of the results to the
@@ -200,6 +201,7 @@ func (rec *recorder) start() (finish func() error) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
+		defer proc.PanicCleanup()
 		defer wg.Done()
 		tick := time.NewTicker(every)
 		defer tick.Stop()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -57,6 +58,10 @@ func guardFaults() func() {
 	return func() { debug.SetPanicOnFault(old) }
 }
 
+// checkReleaseEvery is how often the pages the consistency check has read
+// are dropped from the process: a few MiB of the file at most in between.
+const checkReleaseEvery = 200 * time.Microsecond
+
 // verify runs bbolt's consistency check over the whole file (every page
 // reachable once, free or in use, keys in order) in a read transaction,
 // and drops the pages it read from the process afterwards.
@@ -65,6 +70,22 @@ func (s *Store) verify() (err error) {
 	defer guardFaults()()
 	return s.db.View(func(tx *bolt.Tx) error {
 		defer release(tx)
+		// The check reads every page: drop them as it goes (release is safe
+		// while tx is open), or the whole file would be resident at once.
+		stop, stopped := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(stopped)
+			t := time.NewTicker(checkReleaseEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					release(tx)
+				}
+			}
+		}()
 		var first error
 		n := 0
 		for cerr := range tx.Check() { // drained: the check runs until its channel closes
@@ -72,6 +93,8 @@ func (s *Store) verify() (err error) {
 				first = cerr
 			}
 		}
+		close(stop)
+		<-stopped
 		if first != nil {
 			return fmt.Errorf("%s: %w (%v; %d problems found)", s.path, ErrDamaged, first, n)
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // MarshalJSON renders the summary for schedulers, keys in a fixed order:
@@ -136,7 +137,8 @@ func (s *Summary) WriteJSONFile(path string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, nothing to remove
+	defer proc.RemoveAtExit(tmp.Name())() // a signal that ends the process while it is written
+	defer os.Remove(tmp.Name())           // after a successful rename, nothing to remove
 	_, err = tmp.Write(b)
 	if err = errors.Join(err, tmp.Chmod(0o644), tmp.Sync(), tmp.Close()); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // Pace is what a pool sees of its own pace: what bound it, and why.
@@ -96,6 +97,7 @@ func (a *adapt) run(ctx context.Context, g *errgroup.Group, work func(i int) err
 	}
 	a.spawned = a.opt.Workers
 	g.Go(func() error {
+		defer proc.PanicCleanup()
 		t := time.NewTimer(AdjustEvery)
 		defer t.Stop()
 		for {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // Options configures a Pool.
@@ -109,10 +110,14 @@ func (p *Pool) Run(ctx context.Context, feed Feed, emit func(job.Result) error) 
 	g, gctx := errgroup.WithContext(ctx)
 	if p.tracked() {
 		r.adapt = newAdapt(p.opt)
-		r.adapt.run(gctx, g, func(i int) error { return r.work(gctx, i, next, emit) })
+		r.adapt.run(gctx, g, func(i int) error {
+			defer proc.PanicCleanup()
+			return r.work(gctx, i, next, emit)
+		})
 	} else {
 		for range p.opt.Workers {
 			g.Go(func() error {
+				defer proc.PanicCleanup()
 				timer := newAttemptTimer(gctx, p.opt.Timeout)
 				defer timer.stop()
 				for {
