@@ -328,7 +328,7 @@ func TestPlurals(t *testing.T) {
 		t.Errorf("report:\n%s", report.stdout)
 	}
 	for _, r := range []result{run, dry, report} {
-		if m := regexp.MustCompile(`\b1 (rows|requests|hard_bounced events)\b`).FindString(r.stdout + r.stderr); m != "" {
+		if m := regexp.MustCompile(`(?:^|[^0-9.])1 (rows|requests|hard_bounced events)\b`).FindString(r.stdout + r.stderr); m != "" {
 			t.Errorf("%q in\n%s", m, r.stdout)
 		}
 	}

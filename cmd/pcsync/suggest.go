@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/pcsync/pcsync/internal/csvsource"
 )
 
 // wanted says what flag f takes, for a value it refused with err: pflag's
@@ -32,7 +34,7 @@ func nearestFlag(name string, fs *pflag.FlagSet) string {
 		if f.Hidden {
 			return
 		}
-		d := editDistance(name, f.Name)
+		d := csvsource.EditDistance(name, f.Name)
 		if len(name) >= 3 && strings.HasPrefix(f.Name, name) {
 			d = min(d, 1)
 		}
@@ -41,30 +43,4 @@ func nearestFlag(name string, fs *pflag.FlagSet) string {
 		}
 	})
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, with a swap
-// of two neighbouring letters counted as one edit.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

@@ -3,10 +3,11 @@ package csvsource
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pcsync/pcsync/internal/job"
 )
 
 // synonyms are the header names, normalized, that mean a known field
@@ -161,7 +162,7 @@ func suggest(key string) string {
 		if len(name) <= 4 {
 			limit = 1
 		}
-		if d := editDistance(key, name); d <= limit && d < bestD {
+		if d := EditDistance(key, name); d <= limit && d < bestD {
 			best, bestD = field, d
 		}
 	}
@@ -186,11 +187,14 @@ func suggest(key string) string {
 	return ""
 }
 
-// editDistance is the Levenshtein distance between a and b, by bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, by bytes, with
+// a swap of two neighbouring letters counted as one edit; names longer than
+// 64 bytes are 64 apart (their suggestions are not worth the time).
+func EditDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 64
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -204,8 +208,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }
@@ -222,17 +229,7 @@ func Printable(v string) string {
 	return v
 }
 
-// Quote quotes a header name or cell for a message to a terminal: Go
-// syntax, so that no control or invalid byte is printed raw; a long one is
+// Quote quotes a header name or cell for a message to a terminal, as
+// job.Quote does: no control or invalid byte is printed raw; a long one is
 // shortened.
-func Quote(v string) string {
-	const max = 60
-	if len(v) > max {
-		cut := max
-		for cut > 0 && v[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
-			cut--
-		}
-		v = v[:cut] + "…"
-	}
-	return strconv.Quote(v)
-}
+func Quote(v string) string { return job.Quote(v) }

@@ -48,24 +48,24 @@ func emailProblem(v string) string {
 	}
 	for i := 0; i < len(local); i++ {
 		if !atext(local[i]) {
-			return "character " + quote(local[i:i+1]) + " not allowed before @"
+			return "character " + Quote(local[i:i+1]) + " not allowed before @"
 		}
 	}
 	if domain == "" {
 		return "not an email address (nothing after @)"
 	}
 	if strings.IndexByte(domain, '.') < 0 {
-		return "domain " + quote(domain) + " has no dot"
+		return "domain " + Quote(domain) + " has no dot"
 	}
 	// Label by label, without splitting the domain into new strings.
 	for rest := domain; ; {
 		l, tail, more := strings.Cut(rest, ".")
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return "domain " + quote(domain) + " is not a valid host name"
+			return "domain " + Quote(domain) + " is not a valid host name"
 		}
 		for i := 0; i < len(l); i++ {
 			if !hostChar[l[i]] {
-				return "domain " + quote(domain) + " is not a valid host name"
+				return "domain " + Quote(domain) + " is not a valid host name"
 			}
 		}
 		if !more {

@@ -17,7 +17,7 @@ func (e *FieldError) Error() string {
 	if e.Value == "" {
 		return e.Column + ": " + e.Problem
 	}
-	return e.Column + " " + quote(e.Value) + ": " + e.Problem
+	return e.Column + " " + Quote(e.Value) + ": " + e.Problem
 }
 
 // Problems lists every column of a row that is at fault. It is the error
@@ -37,8 +37,10 @@ func (p *Problems) add(column, value, problem string) {
 	*p = append(*p, &FieldError{Column: column, Value: value, Problem: problem})
 }
 
-// quote quotes a value for an error message, shortening a long one.
-func quote(v string) string {
+// Quote quotes a value (a cell, a header name) for a message: Go syntax,
+// so that no control or invalid byte reaches a terminal raw, and a long
+// one shortened.
+func Quote(v string) string {
 	const max = 60
 	if len(v) > max {
 		cut := max
