@@ -89,7 +89,7 @@ func TestExcelExportBOMSemicolonCRLF(t *testing.T) {
 		t.Errorf("results: %q", s)
 	}
 	failed, _ := os.ReadFile(strings.TrimSuffix(in, ".csv") + ".failed.csv")
-	if string(failed) != "\ufeffEmail;Action;Segment_ID;error\r\n" {
+	if string(failed) != "\ufeffEmail;Action;Segment_ID;original_row;original_line;error\r\n" {
 		t.Errorf("failed-rows file: %q", failed)
 	}
 }

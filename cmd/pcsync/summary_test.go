@@ -366,8 +366,8 @@ func TestActionFlagResultsSayTheAction(t *testing.T) {
 			t.Errorf("row %s: action %q", rec[0], rec[2])
 		}
 	}
-	if failed := readCSV(t, strings.TrimSuffix(in, ".csv")+".failed.csv"); !slices.Equal(failed[0], []string{"email", "error"}) {
-		t.Errorf("failed header %q: it must stay the input's", failed[0])
+	if failed := readCSV(t, strings.TrimSuffix(in, ".csv")+".failed.csv"); !slices.Equal(failed[0], []string{"email", "original_row", "original_line", "error"}) {
+		t.Errorf("failed header %q: it must stay the input's, with pcsync's columns after", failed[0])
 	}
 	rep := pcsync(t, nil, "", "report", results)
 	if !strings.Contains(rep.stdout, "  segments/add                    2        0        1") {

@@ -26,7 +26,7 @@ type Record struct {
 	// input's own, then pcsync's action column when the input had none.
 	// The header alone cannot tell which (an input's own action column
 	// may come last); a caller that knows the input's header keeps the
-	// first len(h.Names).
+	// first len(KeptInput(nil, h.Names, DroppedInput(h))).
 	Input      []string
 	Action     job.Action // the action column's, "" when it names none or the file has no action column
 	Status     job.Status

@@ -35,6 +35,18 @@ var Own = []string{ColRow, ColStatus, ColHTTPStatus, ColAttempts, ColError, ColS
 // written back as it is instead, and not renamed.
 const ColAction = "action"
 
+// The columns pcsync adds to the failed-rows file after the input's own,
+// besides ColError: the row's number and line in the first run's input.
+// They are not named like one of Own, so a failed-rows file fed back in
+// carries them into its results as they are: a run over a failed-rows file
+// says each row's original number there, while its ColRow is the row's
+// index in the file it ran (which --resume goes by). A failed-rows file of
+// a failed-rows file keeps the numbers it was given.
+const (
+	ColOriginalRow  = "original_row"
+	ColOriginalLine = "original_line"
+)
+
 // InputPrefix is put before an input column whose name is one of Own, so
 // that the results header never names a column twice.
 const InputPrefix = "input_"
@@ -45,6 +57,8 @@ type Writer struct {
 	res, fail  *csv.Writer
 	nIn        int
 	errorCol   int  // index of the input's own "error" column, -1 if none
+	origRow    int  // index of the input's own ColOriginalRow column, -1 if none
+	origLine   int  // index of the input's own ColOriginalLine column, -1 if none
 	addAction  bool // the input has no action column: write ColAction
 	resRecord  []string
 	failRecord []string
@@ -67,7 +81,8 @@ type Options struct {
 // NewWriter writes the headers of both files, in the input's delimiter, and
 // returns a Writer for the rows. failed may be nil.
 func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Writer, error) {
-	w := &Writer{nIn: len(h.Names), errorCol: h.Index(ColError), addAction: !h.Has(ColAction)}
+	w := &Writer{nIn: len(h.Names), errorCol: DroppedInput(h), addAction: !h.Has(ColAction),
+		origRow: h.Index(ColOriginalRow), origLine: h.Index(ColOriginalLine)}
 	var pairs []string
 	for _, s := range opt.Scrub {
 		if s != "" {
@@ -101,7 +116,7 @@ func NewWriter(results, failed io.Writer, h csvsource.Header, opt Options) (*Wri
 		if err := w.fail.Write(FailedHeader(h)); err != nil {
 			return nil, err
 		}
-		w.failRecord = make([]string, 0, w.nIn+1)
+		w.failRecord = make([]string, 0, w.nIn+3)
 	}
 	return w, w.Flush()
 }
@@ -115,12 +130,16 @@ func newCSV(out io.Writer, comma rune) *csv.Writer {
 }
 
 // ResultsHeader returns the results file's header for an input header:
-// ColRow, the input's columns, ColAction when the input has none, then the
-// rest of Own.
+// ColRow, the input's columns but the one DroppedInput names, ColAction
+// when the input has none, then the rest of Own.
 func ResultsHeader(h csvsource.Header) []string {
 	out := make([]string, 0, len(h.Names)+len(Own)+1)
 	out = append(out, ColRow)
+	drop := DroppedInput(h)
 	for i, name := range h.Names {
+		if i == drop {
+			continue
+		}
 		if isOwn(h.Keys[i]) {
 			name = InputPrefix + name
 		}
@@ -133,14 +152,32 @@ func ResultsHeader(h csvsource.Header) []string {
 }
 
 // FailedHeader returns the failed-rows file's header: the input's own,
-// with an "error" column added unless the input already has one (a
-// failed-rows file fed back in), whose cells are then replaced.
+// then ColOriginalRow, ColOriginalLine and ColError, each added unless the
+// input already has it (a failed-rows file fed back in): the input's
+// original numbers are then kept, and its error replaced.
 func FailedHeader(h csvsource.Header) []string {
 	out := append([]string(nil), h.Names...)
-	if h.Index(ColError) < 0 {
-		out = append(out, ColError)
+	for _, col := range []string{ColOriginalRow, ColOriginalLine, ColError} {
+		if h.Index(col) < 0 {
+			out = append(out, col)
+		}
 	}
 	return out
+}
+
+// DroppedInput returns the index of the input column the results do not
+// carry, or -1: the input's own ColError column (the error of an earlier
+// run, when the input is a failed-rows file), which the results' own
+// ColError replaces.
+func DroppedInput(h csvsource.Header) int { return h.Index(ColError) }
+
+// KeptInput appends to dst the fields of an input row that the results
+// carry: all but the one DroppedInput names.
+func KeptInput(dst []string, fields []string, drop int) []string {
+	if drop < 0 || drop >= len(fields) {
+		return append(dst, fields...)
+	}
+	return append(append(dst, fields[:drop]...), fields[drop+1:]...)
 }
 
 func isOwn(key string) bool {
@@ -160,7 +197,7 @@ func isOwn(key string) bool {
 func (w *Writer) Write(r *job.Result) error {
 	msg := w.text(r.Error)
 	rec := append(w.resRecord[:0], rowNumber(&r.Row))
-	rec = append(rec, r.Row.Fields...)
+	rec = KeptInput(rec, r.Row.Fields, w.errorCol)
 	if w.addAction {
 		rec = append(rec, string(r.Action))
 	}
@@ -193,6 +230,17 @@ func (w *Writer) writeFailed(r *job.Result, msg string) error {
 		return nil
 	}
 	frec := append(w.failRecord[:0], r.Row.Fields...)
+	for _, c := range [...]struct {
+		col int
+		n   int
+	}{{w.origRow, r.Row.Index}, {w.origLine, r.Row.Line}} {
+		switch {
+		case c.col < 0:
+			frec = append(frec, strconv.Itoa(c.n))
+		case frec[c.col] == "": // kept when the input has it: the first run's
+			frec[c.col] = strconv.Itoa(c.n)
+		}
+	}
 	if w.errorCol >= 0 {
 		frec[w.errorCol] = msg
 	} else {

@@ -66,39 +66,49 @@ func TestWriterRecords(t *testing.T) {
 	}
 	assertRecords(t, "results", got, want)
 
-	// The failed file keeps the input's header: it is fed back in with
-	// --action again.
+	// The failed file keeps the input's header (it is fed back in with
+	// --action again), then the row's number and line, and the error.
 	gotFail := readAll(t, &fail, ',')
 	wantFail := [][]string{
-		{"Email", "segment_id", "note", "error"},
-		{"bad", "1", "", `email "bad": not an email address (no @)`},
-		{"e@f.co", "7", "", "segment 7 is dynamic"},
+		{"Email", "segment_id", "note", "original_row", "original_line", "error"},
+		{"bad", "1", "", "2", "3", `email "bad": not an email address (no @)`},
+		{"e@f.co", "7", "", "4", "5", "segment 7 is dynamic"},
 	}
 	assertRecords(t, "failed", gotFail, wantFail)
 }
 
 func TestWriterFailedFileFedBackKeepsItsShape(t *testing.T) {
-	// A failed-rows file used as input has an "error" column already: the
-	// new failed file replaces it instead of adding a second one, and the
-	// results keep the old one under a prefixed name.
+	// A failed-rows file used as input has its error, original_row and
+	// original_line columns already: the new failed file keeps the
+	// original numbers and replaces the error instead of adding columns,
+	// and the results carry the numbers but not the stale error, which
+	// their own replaces. An original number left empty is filled in.
 	var res, fail bytes.Buffer
-	h := header(';', "email", "Error")
+	h := header(';', "email", "original_row", "original_line", "Error")
 	w, err := NewWriter(&res, &fail, h, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := job.Result{Row: row(1, "a@b.co", "old reason"), Action: job.SegmentsGet, Status: job.StatusFailed, Attempts: 3, Error: "connection refused"}
-	if err := w.Write(&r); err != nil {
-		t.Fatal(err)
+	for _, r := range []job.Result{
+		{Row: row(1, "a@b.co", "17", "18", "old reason"), Action: job.SegmentsGet, Status: job.StatusFailed, Attempts: 3, Error: "connection refused"},
+		{Row: row(2, "c@d.co", "40", "42", "old reason"), Action: job.SegmentsGet, Status: job.StatusOK, HTTPStatus: 200, Attempts: 1},
+		{Row: row(3, "e@f.co", "", "", ""), Action: job.SegmentsGet, Status: job.StatusFailed, Attempts: 1, Error: "connection refused"},
+	} {
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.Flush()
 	assertRecords(t, "results", readAll(t, &res, ';'), [][]string{
-		{"row", "email", "input_Error", "action", "status", "http_status", "attempts", "error", "segments"},
-		{"1", "a@b.co", "old reason", "segments/get", "failed", "", "3", "connection refused", ""},
+		{"row", "email", "original_row", "original_line", "action", "status", "http_status", "attempts", "error", "segments"},
+		{"1", "a@b.co", "17", "18", "segments/get", "failed", "", "3", "connection refused", ""},
+		{"2", "c@d.co", "40", "42", "segments/get", "ok", "200", "1", "", ""},
+		{"3", "e@f.co", "", "", "segments/get", "failed", "", "1", "connection refused", ""},
 	})
 	assertRecords(t, "failed", readAll(t, &fail, ';'), [][]string{
-		{"email", "Error"},
-		{"a@b.co", "connection refused"},
+		{"email", "original_row", "original_line", "Error"},
+		{"a@b.co", "17", "18", "connection refused"},
+		{"e@f.co", "3", "4", "connection refused"},
 	})
 	if !strings.Contains(res.String(), ";") {
 		t.Error("results do not use the input's delimiter")
@@ -129,7 +139,7 @@ func TestWriterKeepsTheInputsActionColumn(t *testing.T) {
 		{"1", "a@b.co", "Segments/Get", "ok", "200", "1", "", ""},
 		{"2", "c@d.co", "", "ok", "200", "1", "", ""},
 	})
-	assertRecords(t, "failed", readAll(t, &fail, ','), [][]string{{"email", " Action ", "error"}})
+	assertRecords(t, "failed", readAll(t, &fail, ','), [][]string{{"email", " Action ", "original_row", "original_line", "error"}})
 }
 
 func TestWriterDefusesAndScrubs(t *testing.T) {

@@ -28,7 +28,9 @@ var ErrMismatch = errors.New("the results file is not from this input")
 // State is what an earlier run got done.
 type State struct {
 	header []string
-	nIn    int      // the input's columns
+	nIn    int      // the input's columns the results carry
+	drop   int      // the input's column they do not (results.DroppedInput), -1 if none
+	kept   []string // an input row's fields they carry, reused
 	done   []uint64 // bit i set: row i ended ok
 	count  int      // rows ok
 	sum    uint64   // order-free fingerprint of the ok rows' input fields
@@ -41,7 +43,9 @@ type State struct {
 // It keeps the records of rows that ended ok. A last record cut short (the
 // process was killed while writing it) is ignored: its row is done again.
 func Load(path string, h csvsource.Header) (*State, error) {
-	s := &State{header: results.ResultsHeader(h), nIn: len(h.Names), seed: maphash.MakeSeed(), path: path, comma: h.Comma}
+	drop := results.DroppedInput(h)
+	s := &State{header: results.ResultsHeader(h), nIn: len(results.KeptInput(nil, h.Names, drop)), drop: drop,
+		seed: maphash.MakeSeed(), path: path, comma: h.Comma}
 	err := s.eachOK(path, h.Comma, func(rec *results.Record) error {
 		if s.Done(rec.Row) {
 			return nil
@@ -126,6 +130,15 @@ func (s *State) mark(row int) {
 	s.count++
 }
 
+// keptOf returns an input row's fields as its results record holds them.
+func (s *State) keptOf(fields []string) []string {
+	if s.drop < 0 {
+		return fields
+	}
+	s.kept = results.KeptInput(s.kept[:0], fields, s.drop)
+	return s.kept
+}
+
 func (s *State) fingerprint(row int, fields []string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
@@ -152,7 +165,7 @@ func (s *State) Verify(src job.Rows) error {
 			return err
 		}
 		if s.Done(row.Index) {
-			sum += s.fingerprint(row.Index, row.Fields)
+			sum += s.fingerprint(row.Index, s.keptOf(row.Fields))
 			seen++
 		}
 	}
@@ -193,7 +206,7 @@ func (s *State) FirstDifference(src job.Rows) (row, line int, missing bool) {
 			break
 		}
 		if fp, ok := fps[r.Index]; ok {
-			if fp != s.fingerprint(r.Index, r.Fields) {
+			if fp != s.fingerprint(r.Index, s.keptOf(r.Fields)) {
 				return r.Index, r.Line, false
 			}
 			delete(fps, r.Index)

@@ -145,3 +145,46 @@ func TestRewriteKeepsTheDoneRecordsOnce(t *testing.T) {
 		t.Errorf("rewritten\n%s\nwant\n%s", b, want)
 	}
 }
+
+// A failed-rows file fed back in: its results carry original_row and
+// original_line but not its error column. The rows are told apart by the
+// columns the results carry: a changed original number is another input,
+// a changed error (which the results do not hold) is not.
+func TestVerifyOfAFailedRowsFile(t *testing.T) {
+	t.Parallel()
+	const failed = "email,action,original_row,original_line,error\n" +
+		"a@b.co,segments/get,2,3,down\nc@d.co,segments/get,5,6,down\n"
+	path := filepath.Join(t.TempDir(), "r.csv")
+	os.WriteFile(path, []byte("row,email,action,original_row,original_line,status,http_status,attempts,error,segments\n"+
+		"2,c@d.co,segments/get,5,6,ok,200,1,,\n"), 0o644)
+	tests := []struct {
+		name, content string
+		mismatch      bool
+	}{
+		{"the same file", failed, false},
+		{"another error", strings.Replace(failed, "6,down", "6,gone", 1), false},
+		{"another original row", strings.Replace(failed, ",5,6,", ",7,6,", 1), true},
+		{"another email", strings.Replace(failed, "c@d.co", "c@d.org", 1), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st, err := Load(path, inputRows(t, failed).Header())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Count() != 1 || !st.Done(2) {
+				t.Fatalf("%d rows done, row 2 %v", st.Count(), st.Done(2))
+			}
+			err = st.Verify(inputRows(t, tt.content))
+			if got := errors.Is(err, ErrMismatch); got != tt.mismatch {
+				t.Fatalf("Verify = %v, want a mismatch: %v", err, tt.mismatch)
+			}
+			if tt.mismatch {
+				if row, line, missing := st.FirstDifference(inputRows(t, tt.content)); row != 2 || line != 3 || missing {
+					t.Errorf("FirstDifference = row %d, line %d, missing %v; want row 2, line 3", row, line, missing)
+				}
+			}
+		})
+	}
+}

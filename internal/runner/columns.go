@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/results"
 )
 
 // ColumnNotes says how the run reads the input's columns, before it reads
@@ -26,11 +27,13 @@ func (s *Session) ColumnNotes() (info, warn []string) {
 		info = append(info, "columns read as fields: "+strings.Join(parts, ", "))
 	}
 	unused := h.Unused()
-	if len(unused) > 0 {
-		names := make([]string, len(unused))
-		for i, u := range unused {
-			names[i] = csvsource.Quote(u.Name)
+	var names []string
+	for _, u := range unused {
+		if !failedFileColumn(h.Keys[u.Column-1]) {
+			names = append(names, csvsource.Quote(u.Name))
 		}
+	}
+	if len(names) > 0 {
 		info = append(info, "columns not used (carried into the results untouched): "+strings.Join(names, ", "))
 	}
 	d := s.opt.Defaults
@@ -59,4 +62,12 @@ func (s *Session) ColumnNotes() (info, warn []string) {
 		}
 	}
 	return info, warn
+}
+
+// failedFileColumn reports whether key names a column pcsync adds to the
+// failed-rows file: it is pcsync's own when such a file is fed back in,
+// not a column left unread (the results carry the original numbers and
+// replace the error).
+func failedFileColumn(key string) bool {
+	return key == results.ColOriginalRow || key == results.ColOriginalLine || key == results.ColError
 }

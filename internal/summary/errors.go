@@ -3,6 +3,7 @@ package summary
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -81,11 +82,14 @@ func (t *errorTable) top() []ErrorCount {
 
 // GroupOf returns the group a message counts in: every double-quoted
 // value (as pcsync quotes a row's values, backslash escapes included)
-// becomes "…", and a message longer than 240 bytes is cut short.
+// becomes "…", the number of attempts a retried row had (a final
+// " (after N attempts)") is left out, and a message longer than 240 bytes
+// is cut short.
 func GroupOf(msg string) string { return string(appendGroup(nil, msg)) }
 
 // appendGroup appends the group of msg to dst; see GroupOf.
 func appendGroup(dst []byte, msg string) []byte {
+	msg = withoutAttempts(msg)
 	for i := 0; i < len(msg); {
 		c := msg[i]
 		if c == '"' {
@@ -121,4 +125,23 @@ func closingQuote(s string, from int) int {
 		}
 	}
 	return -1
+}
+
+// withoutAttempts returns msg without the " (after N attempts)" the
+// worker adds to the error of a row it retried, so that one error is one
+// group however many attempts each row had.
+func withoutAttempts(msg string) string {
+	const prefix, suffix = " (after ", " attempts)"
+	rest, ok := strings.CutSuffix(msg, suffix)
+	if !ok {
+		return msg
+	}
+	i := len(rest)
+	for i > 0 && rest[i-1] >= '0' && rest[i-1] <= '9' {
+		i--
+	}
+	if i == len(rest) || !strings.HasSuffix(rest[:i], prefix) {
+		return msg
+	}
+	return rest[:i-len(prefix)]
 }

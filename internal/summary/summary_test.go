@@ -85,6 +85,12 @@ func TestGroupOf(t *testing.T) {
 		{"two problems", `email "a": no @; phone "12": a phone number has 6 to 15 digits`, `email "…": no @; phone "…": a phone number has 6 to 15 digits`},
 		{"unbalanced quote kept", `answer is not the documented JSON: "<html`, `answer is not the documented JSON: "<html`},
 		{"long message cut at a rune", long, long[:236] + "…"},
+		{"attempts left out", "service temporarily unavailable (after 6 attempts)", "service temporarily unavailable"},
+		{"attempts of a stopped row left out", "stopped before retrying: connection refused (after 2 attempts)", "stopped before retrying: connection refused"},
+		{"attempts with a quoted value", `answer is not the documented JSON: "x" (after 3 attempts)`, `answer is not the documented JSON: "…"`},
+		{"not a number of attempts", "service unavailable (after some attempts)", "service unavailable (after some attempts)"},
+		{"no space before", "unavailable(after 2 attempts)", "unavailable(after 2 attempts)"},
+		{"not at the end", "x (after 2 attempts) y", "x (after 2 attempts) y"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,9 +106,9 @@ func TestTopErrorsGroupsRowValues(t *testing.T) {
 	for i := range 7 {
 		s.Add(result(job.SegmentsAdd, job.StatusInvalid, 0, fmt.Sprintf(`email "user%d@": not an email address (nothing after @)`, i)))
 	}
-	for range 3 {
-		s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "service temporarily unavailable"))
-	}
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "service temporarily unavailable"))
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 6, "service temporarily unavailable (after 6 attempts)"))
+	s.Add(result(job.SegmentsAdd, job.StatusFailed, 3, "service temporarily unavailable (after 3 attempts)"))
 	s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "b"))
 	s.Add(result(job.SegmentsAdd, job.StatusFailed, 1, "a"))
 	want := []ErrorCount{
@@ -155,7 +161,7 @@ func TestCleanBeforeGrouping(t *testing.T) {
 func TestAddDoesNotAllocate(t *testing.T) {
 	s := New(Options{})
 	ok := result(job.SegmentsAdd, job.StatusOK, 1, "")
-	failed := result(job.SegmentsAdd, job.StatusFailed, 2, `email "a@b": domain "b" has no dot`)
+	failed := result(job.SegmentsAdd, job.StatusFailed, 2, `email "a@b": domain "b" has no dot (after 2 attempts)`)
 	s.Add(failed) // the group's first message allocates its key
 	tests := []struct {
 		name string

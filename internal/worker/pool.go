@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http/httptrace"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -201,6 +202,7 @@ func (rn *run) do(ctx context.Context, t *job.Task, timer *attemptTimer, busy *a
 			send.Throttled(wait)
 		}
 		if r.Attempts > rn.opt.Retries || !transient || ctx.Err() != nil {
+			r.Error = afterAttempts(r.Error, r.Attempts)
 			return r
 		}
 		if err := rn.opt.Sleep(ctx, wait); err != nil {
@@ -242,8 +244,19 @@ func (p *Pool) stopped(ctx context.Context, r job.Result, err error) job.Result 
 		r.Status, r.Error = job.StatusSkipped, "not sent: the run was stopped"+why
 		return r
 	}
-	r.Error = "stopped before retrying: " + r.Error
+	r.Error = "stopped before retrying: " + afterAttempts(r.Error, r.Attempts)
 	return r
+}
+
+// afterAttempts adds to the error text of a row that was sent more than
+// once how many attempts it had, such as "service temporarily unavailable
+// (after 6 attempts)"; the text of a row sent once is left as it is. The
+// summary groups errors without it (see summary.GroupOf).
+func afterAttempts(msg string, attempts int) string {
+	if attempts <= 1 {
+		return msg
+	}
+	return msg + " (after " + strconv.Itoa(attempts) + " attempts)"
 }
 
 // describe turns an attempt's error into the text of the results' error

@@ -190,7 +190,7 @@ func TestDoTimeout(t *testing.T) {
 	p := New(c, Options{Workers: 1, Retries: 1, Timeout: 20 * time.Millisecond, Sleep: s.sleep, Pacer: fakePacer(nil)})
 	tk := task(1, job.Record{Email: "a@b.co", Action: "segments/get"})
 	r := p.Do(context.Background(), &tk)
-	if r.Status != job.StatusFailed || r.Attempts != 2 || r.Error != "no answer within 20ms" {
+	if r.Status != job.StatusFailed || r.Attempts != 2 || r.Error != "no answer within 20ms (after 2 attempts)" {
 		t.Errorf("result = %+v", r)
 	}
 }
@@ -344,7 +344,7 @@ func TestRunPacedAccountsUnsentRequests(t *testing.T) {
 		done <- p.Run(context.Background(), Tasks(tasks), func(r job.Result) error {
 			mu.Lock()
 			defer mu.Unlock()
-			if r.Status == job.StatusFailed && r.Attempts == 3 && r.Error == "connection refused" {
+			if r.Status == job.StatusFailed && r.Attempts == 3 && r.Error == "connection refused (after 3 attempts)" {
 				failed++
 			}
 			return nil
@@ -459,5 +459,33 @@ func TestPoolRunsConcurrently(t *testing.T) {
 	}
 	if okErr != nil || okCounts[job.StatusOK] != 200 {
 		t.Errorf("healthy run: %v, statuses %v; want every row ok", okErr, okCounts)
+	}
+}
+
+// The error text of a row that was retried says after how many attempts
+// it gave up; a row sent once keeps the server's text as it is.
+func TestDoErrorSaysAttempts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		retries  int
+		attempts int
+		want     string
+	}{
+		{"sent once", 0, 1, "service temporarily unavailable"},
+		{"retried once", 1, 2, "service temporarily unavailable (after 2 attempts)"},
+		{"retried five times", 5, 6, "service temporarily unavailable (after 6 attempts)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, c := setup(t, emulator.Faults{Rate5xx: 1})
+			var s sleeps
+			p := New(c, Options{Workers: 1, Retries: tc.retries, Sleep: s.sleep, Pacer: fakePacer(nil)})
+			tk := task(1, job.Record{Email: "a@b.co", Action: "segments/get"})
+			r := p.Do(context.Background(), &tk)
+			if r.Status != job.StatusFailed || r.Attempts != tc.attempts || r.Error != tc.want {
+				t.Errorf("result: %s after %d attempts, %q; want failed after %d, %q", r.Status, r.Attempts, r.Error, tc.attempts, tc.want)
+			}
+		})
 	}
 }
