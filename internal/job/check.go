@@ -173,7 +173,17 @@ func parsePhone(raw, v, region string, p *Problems) (string, bool) {
 		p.add("phone", raw, "not a possible length for a number of its country (+"+strconv.Itoa(int(n.GetCountryCode()))+")")
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	e := phonenumbers.Format(n, phonenumbers.E164)
+	if n.GetItalianLeadingZero() {
+		// A national part that starts with zeros can lose one on each
+		// reading ("0049000000" gives +4900000, which reads as +490000):
+		// send only a form that reads back as itself.
+		if again, err := phonenumbers.Parse(e, ""); err != nil || phonenumbers.Format(again, phonenumbers.E164) != e {
+			p.add("phone", raw, "not a phone number of its country (+"+strconv.Itoa(int(n.GetCountryCode()))+"): its leading zeros do not make a number")
+			return "", false
+		}
+	}
+	return e, true
 }
 
 // phoneParseReason words phonenumbers' parse errors.
