@@ -25,8 +25,7 @@ const preSendGrace = 500 * time.Millisecond
 
 func main() {
 	proc.TuneGC()
-	tmp := privateTemp()
-	proc.RemoveAtExit(tmp)
+	proc.RemoveAtExit(privateTemp())
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -42,16 +41,16 @@ func main() {
 			case <-time.After(preSendGrace):
 			}
 			fmt.Fprintln(os.Stderr, "pcsync: interrupted before sending began: nothing was sent")
-			exit(tmp, exitInterrupted)
+			exit(exitInterrupted)
 		}
 		<-sigs
 		fmt.Fprintln(os.Stderr, "pcsync: second signal: exiting at once; the results already written stay written, and --resume finishes the run")
-		exit(tmp, exitInterrupted) // second signal: at once
+		exit(exitInterrupted) // second signal: at once
 	}()
 	defer proc.PanicCleanup()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	cancel()
-	exit(tmp, code)
+	exit(code)
 }
 
 // privateTemp makes a temporary directory of the process's own and points
@@ -72,7 +71,7 @@ func privateTemp() string {
 
 // exit removes the temporary directory, and every temporary file its
 // owner had not removed yet (proc.RemoveAtExit), and ends the process.
-func exit(_ string, code int) {
+func exit(code int) {
 	proc.Cleanup()
 	os.Exit(code)
 }

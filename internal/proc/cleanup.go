@@ -17,6 +17,9 @@ var cleanup struct {
 // ends the process at once, a panic). The returned function forgets it:
 // its owner calls it once it has removed or renamed the path.
 func RemoveAtExit(path string) (forget func()) {
+	if path == "" {
+		return func() {}
+	}
 	cleanup.Lock()
 	defer cleanup.Unlock()
 	if cleanup.paths == nil {

@@ -23,11 +23,10 @@ const flushGap = time.Millisecond
 type recorder struct {
 	cfg    Config
 	kick   chan struct{} // a result was written: flush soon
-	halt   func(error)   // stops the run, for Config.Halt
 	halted bool          // Config.Halt stopped the run (under mu)
 
-	// stop stops the run (Run's context) with a *stopCause; nil: no one
-	// to tell.
+	// stop stops the run (Run's context) with a *stopCause, or with
+	// Config.Halt's error; nil: no one to tell.
 	stop func(error)
 
 	mu    sync.Mutex
@@ -74,10 +73,10 @@ func (rec *recorder) emit(r job.Result) error {
 	}
 	if sum := rec.cfg.Summary; sum != nil {
 		sum.Add(cur)
-		if rec.cfg.Halt != nil && rec.halt != nil && !rec.halted {
+		if rec.cfg.Halt != nil && rec.stop != nil && !rec.halted {
 			if err := rec.cfg.Halt(sum); err != nil {
 				rec.halted = true
-				rec.halt(err)
+				rec.stop(err)
 			}
 		}
 	}

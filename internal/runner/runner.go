@@ -95,7 +95,7 @@ func Run(ctx context.Context, cfg Config) error {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	rec := newRecorder(cfg)
-	rec.stop, rec.halt = stop, stop // a failure's stopCause, or Config.Halt's error
+	rec.stop = stop // with a failure's *stopCause, or Config.Halt's error
 	finish := rec.start()
 	f := &feeder{cfg: cfg, emit: rec.emit, stop: stop}
 	err := cfg.Pool.Run(ctx, f, rec.emit)
