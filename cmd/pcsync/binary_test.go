@@ -43,26 +43,7 @@ func binary(t *testing.T) string {
 func TestBinarySandboxServesARun(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	sb := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0")
-	stdout, err := sb.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	env := os.Environ()
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if v, ok := strings.CutPrefix(line, "export "); ok {
-			env = append(env, v)
-		}
-		if strings.HasPrefix(line, "Stop with") {
-			break
-		}
-	}
+	sb, env, sc := startSandbox(t, bin)
 	go func() { // keep the pipe drained
 		for sc.Scan() {
 		}
@@ -99,4 +80,33 @@ func TestBinarySandboxServesARun(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("sandbox did not stop on SIGINT")
 	}
+}
+
+// startSandbox runs bin's 'pcsync sandbox' on a free loopback port, with
+// args, until the test ends. It returns the environment that points a run
+// at it (the exports it prints) and its standard output past its banner,
+// which the caller must drain; and the process, killed when the test ends.
+func startSandbox(t *testing.T, bin string, args ...string) (*exec.Cmd, []string, *bufio.Scanner) {
+	t.Helper()
+	sb := exec.Command(bin, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := sb.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Process.Kill() })
+	sc := bufio.NewScanner(stdout)
+	env := os.Environ()
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, "export "); ok {
+			env = append(env, v)
+		}
+		if strings.HasPrefix(line, "Stop with") {
+			break
+		}
+	}
+	return sb, env, sc
 }

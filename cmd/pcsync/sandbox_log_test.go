@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,28 +20,11 @@ import (
 func TestBinarySandboxLog(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	sb := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--log", "--fail-5xx", "20%", "--drop-before", "10%", "--seed", "7")
-	stdout, err := sb.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	env := os.Environ()
+	sb, env, sc := startSandbox(t, bin, "--log", "--fail-5xx", "20%", "--drop-before", "10%", "--seed", "7")
 	secret := ""
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if v, ok := strings.CutPrefix(line, "export "); ok {
-			env = append(env, v)
-			if s, ok := strings.CutPrefix(v, envShopSecret+"="); ok {
-				secret = s
-			}
-		}
-		if strings.HasPrefix(line, "Stop with") {
-			break
+	for _, v := range env {
+		if s, ok := strings.CutPrefix(v, envShopSecret+"="); ok {
+			secret = s
 		}
 	}
 	logged := make(chan []string, 1)
