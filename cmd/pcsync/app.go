@@ -130,11 +130,11 @@ func (a *app) withEnv(c *cobra.Command, envNames map[string]string) *cobra.Comma
 		key := cmp.Or(envNames[f.Name], envName(f.Name))
 		f.Usage += " (env " + key + ")"
 		f.Annotations = map[string][]string{envAnnotation: {key}}
-		ch, hasChoices := f.Value.(interface{ choices() []string })
+		ch, _ := f.Value.(interface{ completion() []string })
 		switch arg, _ := pflag.UnquoteUsage(f); {
 		case arg == "": // a bool
-		case hasChoices:
-			c.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(ch.choices(), cobra.ShellCompDirectiveNoFileComp))
+		case ch != nil && len(ch.completion()) > 0:
+			c.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(ch.completion(), cobra.ShellCompDirectiveNoFileComp))
 		case arg == "PATH":
 			c.MarkFlagFilename(f.Name)
 		default:

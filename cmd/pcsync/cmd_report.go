@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -14,7 +15,7 @@ import (
 // reportOptions holds the flags of 'pcsync report'.
 type reportOptions struct {
 	SummaryJSON string
-	Delimiter   delimiterFlag
+	Delimiter   rune
 }
 
 // newReportCmd is 'pcsync report'.
@@ -35,7 +36,7 @@ elapsed time and rate of the run are not in the file, so not in the report.
 		RunE: func(c *cobra.Command, args []string) error { return a.done(c.Context())(a.report(args[0], o)) },
 	}
 	c.Flags().StringVar(&o.SummaryJSON, "summary-json", "", "also write the summary as JSON to `PATH` (atomically), as 'pcsync run --summary-json' does")
-	c.Flags().Var(&o.Delimiter, "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)")
+	c.Flags().Var(newValue(&o.Delimiter, "C", csvsource.ParseDelimiter, csvsource.DelimiterName), "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)")
 	return a.withEnv(c, nil)
 }
 
@@ -53,7 +54,7 @@ func (a *app) report(path string, o *reportOptions) (int, error) {
 			return 0, usagef("--summary-json: cannot write %s: %w", o.SummaryJSON, err)
 		}
 	}
-	sum, rf, err := summary.FromResults(path, rune(o.Delimiter), summary.Options{})
+	sum, rf, err := summary.FromResults(path, o.Delimiter, summary.Options{})
 	var notResults *results.FileError
 	if errors.As(err, &notResults) {
 		return 0, usagef("%w", err) // unreadable, or not a results file

@@ -8,44 +8,35 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
-	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // sync is one run of the job, from opening the input to the summary.
 func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, err error) {
-	if o.InvalidOut != "" && !o.DryRun {
+	if o.run.InvalidOut != "" && !o.dryRun {
 		return 0, usagef("--invalid-out goes with --dry-run: a run writes its invalid rows to the failed-rows file (--failed)")
 	}
 	ob := &observer{a: a, o: o}
 	preSend.Store(true)
 	defer preSend.Store(false)
-	opt := runner.Options{
-		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
-		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
-		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
-		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
-		MaxFailed: runner.MaxFailed(o.MaxFailed),
-		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile, InvalidOut: o.InvalidOut,
-		Observer: ob, Reserve: proc.ReserveMemory,
-	}
-	if o.Notify != "" {
-		if err := notify.Check(o.Notify); err != nil {
+	opt := o.run
+	opt.Input, opt.Stdin, opt.Stdout, opt.Observer, opt.Reserve, opt.StateLockTimeout = input, a.stdin, a.stdout, ob, proc.ReserveMemory, a.stateLockTimeout
+	if o.notify != "" {
+		if err := notify.Check(o.notify); err != nil {
 			return 0, usagef("--notify: %v", err)
 		}
 	}
 	var out *runner.Outcome
-	if o.MetricsFile != "" && !o.DryRun {
+	if opt.MetricsFile != "" && !o.dryRun {
 		if err := runner.CheckMetricsFile(opt); err != nil {
 			return 0, err
 		}
 		start := a.clock()
-		defer func() { a.writeMetrics(ctx, o.MetricsFile, start, out, code, err) }()
+		defer func() { a.writeMetrics(ctx, opt.MetricsFile, start, out, code, err) }()
 	}
 	sess, err := runner.Open(ctx, opt)
 	if err != nil {
@@ -53,7 +44,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 	defer sess.Close()
 	a.noteShard(o, sess)
-	if o.DryRun {
+	if o.dryRun {
 		return a.dryRun(ctx, sess, o)
 	}
 
@@ -71,11 +62,9 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		a.notef(slog.LevelWarn, "%s", s)
 	}
 	workers, maxWorkers := o.poolSize()
-	pool := worker.New(target.client, worker.Options{
-		Workers: workers, MaxWorkers: maxWorkers, Timeout: o.Timeout, Retries: o.Retries,
-		Pacer: worker.NewPacer(float64(o.Rate), o.Burst), GiveUpAfter: o.GiveUpAfter,
-		OnPace: func(p worker.Pace) { ob.pace.Store(&p) },
-	})
+	po := o.pool
+	po.Workers, po.MaxWorkers, po.Pacer, po.OnPace = workers, maxWorkers, worker.NewPacer(o.rate, o.burst), func(p worker.Pace) { ob.pace.Store(&p) }
+	pool := worker.New(target.client, po)
 	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: workers,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
@@ -84,10 +73,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if p, sum := ob.pace.Load(), out.Summary; p != nil && sum.Elapsed > 0 && sum.Requests() > 0 {
 		sum.Pace = summaryPace(p, float64(sum.Requests())/sum.Elapsed.Seconds())
 	}
-	if o.SummaryJSON != "" {
-		defer func() { a.writeSummaryJSON(ctx, o.SummaryJSON, out, code, err) }()
+	if opt.SummaryJSON != "" {
+		defer func() { a.writeSummaryJSON(ctx, opt.SummaryJSON, out, code, err) }()
 	}
-	if o.Notify != "" {
+	if o.notify != "" {
 		defer func() { a.notify(ctx, o, input, out, code, err) }()
 	}
 	summaryTo := a.stdout
@@ -166,16 +155,16 @@ func (ob *observer) Stopped() {
 // noteShard says, with --shard, how many of the input's rows are this
 // run's: on stderr, or on stdout with the plan of a dry run.
 func (a *app) noteShard(o *runOptions, sess *runner.Session) {
-	if !shard.Spec(o.Shard).On() {
+	if !o.run.Shard.On() {
 		return
 	}
 	w := a.stderr
-	if o.DryRun {
+	if o.dryRun {
 		w = a.stdout
 	}
 	all, mine := sess.Rows()
 	fmt.Fprintf(w, "pcsync: shard %s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
-		o.Shard.String(), mine, all)
+		o.run.Shard, mine, all)
 }
 
 // finishHint is the command that finishes an interrupted run, as the
@@ -189,7 +178,7 @@ func finishHint(args []string, o *runOptions, input string) string {
 	cmd := []string{"pcsync"}
 	for i, arg := range args {
 		cmd = append(cmd, shellQuote(arg))
-		if i == 0 && !o.Resume && o.State == "" {
+		if i == 0 && !o.run.Resume && o.run.State == "" {
 			cmd = append(cmd, "--resume")
 		}
 	}

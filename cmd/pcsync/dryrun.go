@@ -19,14 +19,14 @@ func (a *app) dryRun(ctx context.Context, sess *runner.Session, o *runOptions) (
 	if err != nil {
 		return 0, err
 	}
-	p, err := sess.Plan(ctx, strings.TrimSpace(o.ShopID), client)
+	p, err := sess.Plan(ctx, strings.TrimSpace(o.shopID), client)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted, nil
 		}
 		return 0, err
 	}
-	if err := p.WriteText(a.stdout, float64(o.Rate)); err != nil {
+	if err := p.WriteText(a.stdout, o.rate); err != nil {
 		return 0, err
 	}
 	switch {
@@ -49,8 +49,8 @@ const (
 // the shop ID given (or the sandbox's, or a placeholder) and a placeholder
 // secret. It never sends.
 func dryRunClient(o *runOptions) (*api.Client, error) {
-	id, url := strings.TrimSpace(o.ShopID), o.APIURL
-	if o.Sandbox {
+	id, url := strings.TrimSpace(o.shopID), o.apiURL
+	if o.sandbox {
 		id, url = emulator.SandboxShopID, "http://127.0.0.1"
 	}
 	if id == "" {

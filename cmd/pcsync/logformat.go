@@ -18,26 +18,15 @@ const (
 	logJSON logFormat = "json"
 )
 
-func (f *logFormat) String() string {
-	if *f == "" {
-		return string(logText)
-	}
-	return string(*f)
-}
+func (f logFormat) String() string { return string(f) }
 
-func (f *logFormat) Type() string      { return "F" }
-func (f *logFormat) choices() []string { return []string{string(logText), string(logJSON)} }
-
-func (f *logFormat) Set(v string) error {
-	switch logFormat(strings.ToLower(strings.TrimSpace(v))) {
-	case logText:
-		*f = logText
-	case logJSON:
-		*f = logJSON
-	default:
-		return fmt.Errorf("unknown log format %q (want text or json)", v)
+// parseLogFormat reads --log-format.
+func parseLogFormat(v string) (logFormat, error) {
+	switch f := logFormat(strings.ToLower(strings.TrimSpace(v))); f {
+	case logText, logJSON:
+		return f, nil
 	}
-	return nil
+	return "", fmt.Errorf("unknown log format %q (want text or json)", v)
 }
 
 // logger is a structured logger on stderr in the run's --log-format.

@@ -29,9 +29,9 @@ func (a *app) notify(ctx context.Context, o *runOptions, input string, out *runn
 		fmt.Fprintf(a.stderr, "pcsync: --notify: %v\n", berr)
 		return
 	}
-	if n, perr := notify.Post(ctx, o.Notify, body, a.notifyOptions); perr != nil {
+	if n, perr := notify.Post(ctx, o.notify, body, a.notifyOptions); perr != nil {
 		fmt.Fprintf(a.stderr, "pcsync: --notify: could not notify %s (%s): %v; the exit status is the run's\n",
-			notify.Redacted(o.Notify), summary.Plural(n, "attempt"), perr)
+			notify.Redacted(o.notify), summary.Plural(n, "attempt"), perr)
 	}
 }
 

@@ -44,11 +44,11 @@ type progressSeams struct {
 // returns once nothing more will be written. pace, when not nil, says what
 // bounds the run at a rate of rows a second.
 func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace func(rowsPerSecond float64) *summary.Pace) func() {
-	if o.Quiet {
+	if o.quiet {
 		return func() {}
 	}
 	var show func(f summary.Progress, final bool)
-	every := time.Duration(o.ProgressEvery)
+	every := o.progressEvery
 	if every <= 0 {
 		every = defaultProgressEvery
 	}

@@ -26,10 +26,10 @@ type target struct {
 // target resolves where to send and with which credentials.
 func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	t := &target{close: func() {}}
-	if o.Sandbox {
+	if o.sandbox {
 		proc.LiftMemoryLimit() // the emulator keeps every contact it is sent
 		opt := emulator.Sandbox()
-		opt.Latency = o.Latency
+		opt.Latency = o.latency
 		srv, err := emulator.Listen("127.0.0.1:0", opt)
 		if err != nil {
 			return nil, fmt.Errorf("cannot start the sandbox: %w", err)
@@ -37,12 +37,12 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 		t.url, t.close = srv.URL, func() { srv.Close(2 * time.Second) }
 		t.creds = api.Credentials{ShopID: emulator.SandboxShopID, ShopSecret: emulator.SandboxShopSecret}
 		far := ""
-		if o.Latency > 0 {
-			far = fmt.Sprintf(", answering %s after each request, give or take a tenth", o.Latency)
+		if o.latency > 0 {
+			far = fmt.Sprintf(", answering %s after each request, give or take a tenth", o.latency)
 		}
 		a.notef(slog.LevelInfo, "sandbox: sending to the in-process emulator at %s (nothing leaves this machine%s)", srv.URL, far)
 	} else {
-		if o.Latency != 0 {
+		if o.latency != 0 {
 			return nil, usagef("--latency is the sandbox's: use it with --sandbox")
 		}
 		creds, err := a.credentials(o)
@@ -50,7 +50,7 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 			return nil, err
 		}
 		t.creds = creds
-		t.url = o.APIURL
+		t.url = o.apiURL
 		if t.url == "" {
 			t.url = api.DefaultBaseURL
 		}
@@ -64,7 +64,7 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 	if err != nil {
 		t.close()
 		if errors.Is(err, api.ErrInsecureURL) {
-			return nil, usagef("--api-url %s: %w", api.RedactUserinfo(o.APIURL), err)
+			return nil, usagef("--api-url %s: %w", api.RedactUserinfo(o.apiURL), err)
 		}
 		return nil, usagef("API: %w", err)
 	}
@@ -76,19 +76,19 @@ func (a *app) target(ctx context.Context, o *runOptions) (*target, error) {
 // Neither error message ever quotes the secret.
 func (a *app) credentials(o *runOptions) (api.Credentials, error) {
 	var c api.Credentials
-	c.ShopID = strings.TrimSpace(o.ShopID)
+	c.ShopID = strings.TrimSpace(o.shopID)
 	if c.ShopID == "" {
 		return c, usagef("no shop ID: set %s or --shop-id (or try --sandbox)", envShopID)
 	}
 	switch {
-	case o.SecretFile != "":
-		b, err := os.ReadFile(o.SecretFile)
+	case o.secretFile != "":
+		b, err := os.ReadFile(o.secretFile)
 		if err != nil {
 			return c, usagef("cannot read the shop secret file: %w", err)
 		}
 		c.ShopSecret = api.Secret(strings.TrimSpace(string(b)))
 		if c.ShopSecret == "" {
-			return c, usagef("the shop secret file %s is empty", o.SecretFile)
+			return c, usagef("the shop secret file %s is empty", o.secretFile)
 		}
 	case a.getenv(envShopSecret) != "":
 		c.ShopSecret = api.Secret(strings.TrimSpace(a.getenv(envShopSecret)))

@@ -2,7 +2,9 @@ package csvsource
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -80,6 +82,28 @@ func (rl *recordLimit) error(err error) (*Error, bool) {
 		msg: "the record is larger than " + FormatSize(rl.max),
 		err: ErrRecordTooLarge,
 	}}, true
+}
+
+// ParseSize reads a number of bytes, at least 1, as --max-record-size
+// takes it: 1048576, 1MiB, 512KiB, 64K, 2M, 1GiB (K, M and G are binary
+// too).
+func ParseSize(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	scale := int64(1)
+	for _, u := range []struct {
+		suffix string
+		scale  int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if p, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, scale = strings.TrimSpace(p), u.scale
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > math.MaxInt64/scale {
+		return 0, fmt.Errorf("want a size in bytes, like 1048576, 512KiB or 4MiB")
+	}
+	return n * scale, nil
 }
 
 // FormatSize writes a number of bytes as ParseSize reads it: 1MiB, 512KiB,

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -203,6 +204,16 @@ func phoneParseReason(err error) string {
 // takes: a region code libphonenumber knows, such as GB.
 func ValidCountry(region string) bool {
 	return phonenumbers.GetCountryCodeForRegion(region) != 0
+}
+
+// ParseCountry reads --default-country: a region code in any case, such
+// as gb, returned in upper case; "" for none.
+func ParseCountry(v string) (string, error) {
+	c := strings.ToUpper(strings.TrimSpace(v))
+	if c != "" && !ValidCountry(c) {
+		return "", fmt.Errorf("unknown country %q (want a two-letter code such as GB, DE, US)", v)
+	}
+	return c, nil
 }
 
 func checkEvent(raw string, p *Problems) api.Event {

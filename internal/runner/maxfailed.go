@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -22,6 +24,28 @@ type MaxFailed struct {
 	Share float64 // the limit as a share of the run's rows, 0 to 1
 	Text  string  // as the command line gave it, for messages
 }
+
+// ParseMaxFailed reads --max-failed: a number of rows ("25") or a
+// percentage of the run's rows ("2%").
+func ParseMaxFailed(v string) (MaxFailed, error) {
+	v = strings.TrimSpace(v)
+	bad := fmt.Errorf("want a number of rows such as 25, or a percentage of the run's rows such as 2%%")
+	if p, ok := strings.CutSuffix(v, "%"); ok {
+		x, err := strconv.ParseFloat(p, 64)
+		if err != nil || !(x >= 0 && x <= 100) {
+			return MaxFailed{}, bad
+		}
+		return MaxFailed{On: true, Share: x / 100, Text: v}, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return MaxFailed{}, bad
+	}
+	return MaxFailed{On: true, Rows: n, Text: v}, nil
+}
+
+// String is m as the command line gave it ("" for no limit).
+func (m MaxFailed) String() string { return m.Text }
 
 // Limit returns the most rows not done (failed or invalid) a run of total
 // rows may have: Rows, or Share of total rounded down.
