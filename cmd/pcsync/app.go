@@ -202,3 +202,11 @@ func (a *app) fail(ctx context.Context, err error) int {
 	a.notef(slog.LevelError, "%v", err)
 	return exitCode(ctx, err, false)
 }
+
+// clock is the app's time: now when set (tests), else the system's.
+func (a *app) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
+}

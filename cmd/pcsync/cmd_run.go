@@ -7,8 +7,8 @@ import (
 	"math"
 	"strings"
 	"sync/atomic"
+	"time"
 
-	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
@@ -25,18 +25,14 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	defer preSend.Store(false)
 	opt := o.run
 	opt.Input, opt.Stdin, opt.Stdout, opt.Observer, opt.Reserve, opt.StateLockTimeout = input, a.stdin, a.stdout, ob, proc.ReserveMemory, a.stateLockTimeout
-	if o.notify != "" {
-		if err := notify.Check(o.notify); err != nil {
-			return 0, usagef("--notify: %v", err)
-		}
-	}
-	var out *runner.Outcome
-	if opt.MetricsFile != "" && !o.dryRun {
+	opt.Notify, opt.NotifyOptions = o.notify, a.notifyOptions
+	var out *runner.Outcome // nil until rows are sent
+	if !o.dryRun {
 		if err := runner.CheckMetricsFile(opt); err != nil {
 			return 0, err
 		}
 		start := a.clock()
-		defer func() { a.writeMetrics(ctx, opt.MetricsFile, start, out, code, err) }()
+		defer func() { a.leave(ctx, opt, out, start, code, err) }()
 	}
 	sess, err := runner.Open(ctx, opt)
 	if err != nil {
@@ -73,24 +69,11 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	if p, sum := ob.pace.Load(), out.Summary; p != nil && sum.Elapsed > 0 && sum.Requests() > 0 {
 		sum.Pace = summaryPace(p, float64(sum.Requests())/sum.Elapsed.Seconds())
 	}
-	if opt.SummaryJSON != "" {
-		defer func() { a.writeSummaryJSON(ctx, opt.SummaryJSON, out, code, err) }()
-	}
-	if o.notify != "" {
-		defer func() { a.notify(ctx, o, input, out, code, err) }()
-	}
 	summaryTo := a.stdout
 	if out.ResultsPath == "-" {
 		summaryTo = a.stderr
 	}
-	if out.Resumed {
-		were := "were"
-		if out.AlreadyDone == 1 {
-			were = "was"
-		}
-		fmt.Fprintf(summaryTo, "pcsync: resumed: %s %s already ok and not sent again\n", summary.Plural(out.AlreadyDone, "row"), were)
-	}
-	printSummary(summaryTo, out)
+	out.WriteText(summaryTo)
 	switch {
 	case ctx.Err() != nil:
 		a.notef(slog.LevelWarn, "interrupted: rows not yet sent are marked skipped in the results%s", finishHint(a.args, o, input))
@@ -99,6 +82,19 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		return 0, out.Err
 	}
 	return exitCode(ctx, nil, out.Summary.Done() != out.Summary.Total()), nil
+}
+
+// leave leaves the run's summary JSON, metrics and message (runner.Report)
+// for a run that started at start and ends with code, or with err, and
+// says on stderr what could not be left.
+func (a *app) leave(ctx context.Context, opt runner.Options, out *runner.Outcome, start time.Time, code int, err error) {
+	if err != nil {
+		code = exitCode(ctx, err, false)
+	}
+	end := runner.End{Code: code, Meaning: exitMeaning[code], Interrupted: ctx.Err() != nil, Started: start, Ended: a.clock()}
+	for _, err := range runner.Report(ctx, opt, out, end) {
+		fmt.Fprintf(a.stderr, "pcsync: %v\n", err)
+	}
 }
 
 // observer is what the command shows of a run: its notes on stderr, and

@@ -16,6 +16,15 @@ const (
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM
 )
 
+// exitMeaning words an exit status, for --notify's text.
+var exitMeaning = map[int]string{
+	exitOK:          "every row done",
+	exitRowsFailed:  "some rows not done",
+	exitUsage:       "stopped: refused",
+	exitMaxFailed:   "over --max-failed",
+	exitInterrupted: "interrupted",
+}
+
 // usagef is a problem with the command line or the configuration: nothing
 // was done. A %w keeps its cause.
 func usagef(format string, args ...any) error { return runner.Usagef(format, args...) }

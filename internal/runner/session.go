@@ -12,6 +12,7 @@ import (
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/summary"
 )
@@ -41,6 +42,9 @@ type Options struct {
 	SummaryJSON string // the summary's file, checked against the run's other files ("": none)
 	MetricsFile string // --metrics-file, for CheckMetricsFile ("": none)
 	InvalidOut  string // with a dry run (Plan): every invalid row is written to this CSV ("": none)
+	Notify      string // --notify: the webhook Report posts to ("": none)
+
+	NotifyOptions notify.Options // --notify's bounds (zero: notify's defaults)
 
 	// Observer hears what the run has to say, and when rows start and
 	// stop being sent; nil hears nothing.
@@ -79,6 +83,11 @@ type Session struct {
 // (a broken CSV is refused) and its header. With a shard it counts the
 // shard's rows in the same pass.
 func Open(ctx context.Context, opt Options) (*Session, error) {
+	if opt.Notify != "" {
+		if err := notify.Check(opt.Notify); err != nil {
+			return nil, Usagef("--notify: %v", err)
+		}
+	}
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
