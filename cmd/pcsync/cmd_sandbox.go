@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,7 +28,7 @@ network, to see retries at work; at most one fault applies to a request.
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if logRequests {
-				opt.Log = requestLogger(a.stdout, a.clock)
+				opt.Log = emulator.LogLines(a.stdout, a.clock)
 			}
 			return a.done(c.Context())(a.sandbox(c.Context(), addr, opt), nil)
 		},
@@ -75,28 +73,4 @@ Stop with Ctrl-C.
 	}
 	srv.Close(5 * time.Second)
 	return exitOK
-}
-
-// requestLogger returns the sandbox's Options.Log of --log: one line per
-// request on w, whole lines even when requests end at once.
-//
-//	18:50:01.204 POST /segments/add 200
-//	18:50:01.311 GET /segments/get 503 fault=fail-5xx
-//	18:50:01.420 POST /subscriptions/manage - (no answer) fault=drop-before
-func requestLogger(w io.Writer, now func() time.Time) func(emulator.Entry) {
-	var mu sync.Mutex
-	return func(e emulator.Entry) {
-		status := "- (no answer)"
-		if e.Status != 0 {
-			status = fmt.Sprint(e.Status)
-		}
-		fault := ""
-		if e.Fault != "" {
-			fault = " fault=" + e.Fault
-		}
-		line := fmt.Sprintf("%s %s %s %s%s\n", now().Format("15:04:05.000"), e.Method, e.Path, status, fault)
-		mu.Lock()
-		defer mu.Unlock()
-		io.WriteString(w, line)
-	}
 }

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/pcsync/pcsync/internal/emulator"
 )
 
 // TestBinarySandboxLog serves the sandbox with --log and faults, runs
@@ -76,20 +73,5 @@ func TestBinarySandboxLog(t *testing.T) {
 	}
 	if seen["200"] == 0 || seen["503 fault=fail-5xx"] == 0 || seen["- (no answer) fault=drop-before"] == 0 {
 		t.Errorf("log lines by status and fault: %v", seen)
-	}
-}
-
-// TestSandboxLogLine pins the format of one line.
-func TestSandboxLogLine(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	at := func() time.Time { return time.Date(2026, 11, 28, 18, 50, 1, 204e6, time.UTC) }
-	log := requestLogger(&b, at)
-	log(emulator.Entry{Method: "POST", Path: "/segments/add", Status: 200})
-	log(emulator.Entry{Method: "GET", Path: "/segments/get", Status: 429, Fault: "max-rps"})
-	log(emulator.Entry{Method: "POST", Path: "/subscriptions/manage", Fault: "drop-after"})
-	want := "18:50:01.204 POST /segments/add 200\n18:50:01.204 GET /segments/get 429 fault=max-rps\n18:50:01.204 POST /subscriptions/manage - (no answer) fault=drop-after\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
