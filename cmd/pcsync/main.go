@@ -25,7 +25,7 @@ const preSendGrace = 500 * time.Millisecond
 
 func main() {
 	proc.TuneGC()
-	proc.RemoveAtExit(privateTemp())
+	proc.PrivateTemp()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -41,37 +41,14 @@ func main() {
 			case <-time.After(preSendGrace):
 			}
 			fmt.Fprintln(os.Stderr, "pcsync: interrupted before sending began: nothing was sent")
-			exit(exitInterrupted)
+			proc.Exit(exitInterrupted)
 		}
 		<-sigs
 		fmt.Fprintln(os.Stderr, "pcsync: second signal: exiting at once; the results already written stay written, and --resume finishes the run")
-		exit(exitInterrupted) // second signal: at once
+		proc.Exit(exitInterrupted) // second signal: at once
 	}()
 	defer proc.PanicCleanup()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	cancel()
-	exit(code)
-}
-
-// privateTemp makes a temporary directory of the process's own and points
-// TMPDIR at it, so that every temporary file (the spool of standard input,
-// the mirror's sort runs and removals) is in it and removed with it on
-// every way out; "" when it cannot be made (they go where they did).
-func privateTemp() string {
-	dir, err := os.MkdirTemp("", "pcsync-")
-	if err != nil {
-		return ""
-	}
-	if os.Setenv("TMPDIR", dir) != nil {
-		os.Remove(dir)
-		return ""
-	}
-	return dir
-}
-
-// exit removes the temporary directory, and every temporary file its
-// owner had not removed yet (proc.RemoveAtExit), and ends the process.
-func exit(code int) {
-	proc.Cleanup()
-	os.Exit(code)
+	proc.Exit(code)
 }

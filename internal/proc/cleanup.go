@@ -57,3 +57,26 @@ func PanicCleanup() {
 		panic(r)
 	}
 }
+
+// PrivateTemp makes a temporary directory of the process's own, points
+// TMPDIR at it and has Cleanup remove it, so that every temporary file
+// (the spool of standard input, the mirror's sort runs and removals) is in
+// it and removed with it on every way out. When it cannot be made,
+// temporary files go where they did.
+func PrivateTemp() {
+	dir, err := os.MkdirTemp("", "pcsync-")
+	if err != nil {
+		return
+	}
+	if os.Setenv("TMPDIR", dir) != nil {
+		os.Remove(dir)
+		return
+	}
+	RemoveAtExit(dir)
+}
+
+// Exit runs Cleanup and ends the process with code.
+func Exit(code int) {
+	Cleanup()
+	os.Exit(code)
+}
