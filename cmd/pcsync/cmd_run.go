@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/pcsync/pcsync/internal/proc"
@@ -50,24 +48,13 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		return 0, err
 	}
 	defer target.close()
-	info, warn := sess.ColumnNotes()
-	for _, s := range info {
-		a.notef(slog.LevelInfo, "%s", s)
-	}
-	for _, s := range warn {
-		a.notef(slog.LevelWarn, "%s", s)
-	}
-	workers, maxWorkers := o.poolSize()
-	po := o.pool
-	po.Workers, po.MaxWorkers, po.Pacer, po.OnPace = workers, maxWorkers, worker.NewPacer(o.rate, o.burst), func(p worker.Pace) { ob.pace.Store(&p) }
-	pool := worker.New(target.client, po)
-	out, err = sess.Execute(ctx, runner.Target{Pool: pool, Workers: workers,
+	pool := o.pool
+	pool.Workers, pool.MaxWorkers = o.poolSize()
+	pool.Pacer = worker.NewPacer(o.rate, o.burst)
+	out, err = sess.Execute(ctx, runner.Target{Client: target.client, Pool: pool,
 		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
 	if err != nil {
 		return 0, err
-	}
-	if p, sum := ob.pace.Load(), out.Summary; p != nil && sum.Elapsed > 0 && sum.Requests() > 0 {
-		sum.Pace = summaryPace(p, float64(sum.Requests())/sum.Elapsed.Seconds())
 	}
 	summaryTo := a.stdout
 	if out.ResultsPath == "-" {
@@ -103,34 +90,6 @@ type observer struct {
 	a    *app
 	o    *runOptions
 	stop func()
-	pace atomic.Pointer[worker.Pace] // the pool's last report
-}
-
-// summaryPace is what the summary and progress say of p, the pace of a
-// run that kept perSecond requests a second.
-func summaryPace(p *worker.Pace, perSecond float64) *summary.Pace {
-	sp := &summary.Pace{
-		Bound: p.Bound(perSecond), EffectiveRate: perSecond,
-		Workers: p.Workers, MaxWorkers: p.MaxWorkers, Adaptive: p.Adaptive,
-		PeakInFlight: p.PeakInFlight, P50: p.P50, P95: p.P95,
-		ThrottledAbove: p.ThrottledAbove,
-	}
-	if !math.IsInf(p.Asked, 1) {
-		sp.AskedRate = p.Asked
-	}
-	if p.ThrottledAbove > 0 {
-		sp.SuggestedRate = worker.SuggestedRate(p.ThrottledAbove)
-	}
-	return sp
-}
-
-// livePace is the pace progress shows at rowsPerSecond; nil before the
-// pool said anything.
-func (ob *observer) livePace(rowsPerSecond float64) *summary.Pace {
-	if p := ob.pace.Load(); p != nil {
-		return summaryPace(p, rowsPerSecond)
-	}
-	return nil
 }
 
 func (ob *observer) Notef(level slog.Level, format string, args ...any) {
@@ -139,7 +98,7 @@ func (ob *observer) Notef(level slog.Level, format string, args ...any) {
 
 func (ob *observer) Started(sum *summary.Summary, total int) {
 	preSend.Store(false)
-	ob.stop = ob.a.startProgress(sum, total, ob.o, ob.livePace)
+	ob.stop = ob.a.startProgress(sum, total, ob.o)
 }
 
 func (ob *observer) Stopped() {

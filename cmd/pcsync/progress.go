@@ -41,9 +41,8 @@ type progressSeams struct {
 // otherwise (cron, CI, a file), nothing with --quiet. total is the number of
 // rows this run will finish, -1 when unknown. The returned function shows
 // the final state (the bar at 100%, its line ended; a last log line) and
-// returns once nothing more will be written. pace, when not nil, says what
-// bounds the run at a rate of rows a second.
-func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace func(rowsPerSecond float64) *summary.Pace) func() {
+// returns once nothing more will be written.
+func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func() {
 	if o.quiet {
 		return func() {}
 	}
@@ -65,13 +64,7 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions, pace
 		now = time.Now
 	}
 	start := now()
-	read := func() summary.Progress {
-		f := sum.Progress(int64(total), now().Sub(start))
-		if pace != nil {
-			f.Pace = pace(f.RowsPerSecond())
-		}
-		return f
-	}
+	read := func() summary.Progress { return sum.Progress(int64(total), now().Sub(start)) }
 
 	ticks, stopTicks := a.tickEvery(every)
 	done := make(chan struct{})

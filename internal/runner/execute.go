@@ -16,13 +16,13 @@ import (
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
-// Target is where a run sends: its pool of workers (which holds the API
-// client) and the shop.
+// Target is where a run sends: the API client, the pool's options, and
+// the shop.
 type Target struct {
-	Pool    *worker.Pool
-	Workers int    // the pool's worker count
-	ShopID  string // recorded in and checked against the state
-	Secret  string // scrubbed from every file the run writes
+	Client worker.Caller
+	Pool   worker.Options // its OnPace is the run's: the summary reads the pace
+	ShopID string         // recorded in and checked against the state
+	Secret string         // scrubbed from every file the run writes
 }
 
 // Outcome is what a run did.
@@ -61,7 +61,8 @@ func (o *Outcome) Failed() int64 {
 	return o.Summary.Total() - o.Summary.Done() - o.NotInFailed
 }
 
-// Execute sends the run's rows to t and records every row's result. What
+// Execute says how the input's columns are read (ColumnNotes), sends
+// the run's rows to t and records every row's result. What
 // can refuse the run is checked first, before any file is touched: the
 // output paths, the state, the mirror's guard and an earlier run's
 // results; such a refusal is returned as an error (a *UsageError: nothing
@@ -69,6 +70,13 @@ func (o *Outcome) Failed() int64 {
 // Err says why the run stopped early, if it did.
 func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	o := &s.opt
+	info, warn := s.ColumnNotes()
+	for _, n := range info {
+		s.notef(slog.LevelInfo, "%s", n)
+	}
+	for _, n := range warn {
+		s.notef(slog.LevelWarn, "%s", n)
+	}
 	out := resolveOutputs(o.Input, o.Out, o.Failed)
 	if err := out.check(o.Input); err != nil {
 		return nil, err
@@ -116,8 +124,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	}
 
 	sum := summary.New(summary.Options{Clean: w.Text})
+	pool := newPool(t, sum)
 	cfg := Config{
-		Source: s.rows(), Defaults: o.Defaults, Pool: t.Pool, Workers: t.Workers,
+		Source: s.rows(), Defaults: o.Defaults, Pool: pool, Workers: t.Pool.Workers,
 		Sink: w, Sync: out.sync, SyncEvery: time.Second, Summary: sum,
 	}
 	total := s.mine + inc.configure(&cfg, h)
@@ -151,6 +160,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.notef(slog.LevelWarn, "mirror: %d removals did not end ok (the results' rows with an empty row column); they are not in the failed-rows file: the next mirrored run retries them", oc.NotInFailed)
 	}
 	sum.Elapsed, sum.AlreadyDone = time.Since(start), int64(oc.AlreadyDone)
+	if sum.Elapsed > 0 && sum.Requests() > 0 {
+		sum.Pace = sum.PaceOf(float64(sum.Requests()) / sum.Elapsed.Seconds())
+	}
 	if runErr == nil {
 		runErr = closeErr
 	}

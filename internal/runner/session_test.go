@@ -174,8 +174,7 @@ func TestExecuteSendsEveryRowAndTellsTheObserver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	pool := worker.New(shop.Client, worker.Options{Workers: 4})
-	out, err := s.Execute(context.Background(), Target{Pool: pool, Workers: 4, ShopID: shop.Options.ShopID, Secret: shop.Options.ShopSecret})
+	out, err := s.Execute(context.Background(), Target{Client: shop.Client, Pool: worker.Options{Workers: 4}, ShopID: shop.Options.ShopID, Secret: shop.Options.ShopSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +211,7 @@ func TestExecuteRefusedCredentialsAreAUsageError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	out, err := s.Execute(context.Background(), Target{Pool: worker.New(bad, worker.Options{Workers: 1}), Workers: 1})
+	out, err := s.Execute(context.Background(), Target{Client: bad, Pool: worker.Options{Workers: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +251,7 @@ func TestExecuteRefusesOutputsThatClobber(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			_, err = s.Execute(context.Background(), Target{Pool: worker.New(shop.Client, worker.Options{}), Workers: 1})
+			_, err = s.Execute(context.Background(), Target{Client: shop.Client, Pool: worker.Options{Workers: 1}})
 			var ue *UsageError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.text) {
 				t.Errorf("Execute: %v; want a *UsageError saying %q", err, tt.text)

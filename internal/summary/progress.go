@@ -39,6 +39,9 @@ func (s *Summary) Progress(total int64, elapsed time.Duration) Progress {
 		}
 		p.Done += n
 	}
+	if s.PaceOf != nil {
+		p.Pace = s.PaceOf(p.RowsPerSecond())
+	}
 	return p
 }
 

@@ -61,6 +61,9 @@ type Summary struct {
 	MaxFailed *int64
 	// Pace is what bound the run's rate; nil when unknown (a report).
 	Pace *Pace
+	// PaceOf, when set, says what bounds the run while it sends, at a
+	// rate of rows a second: Progress reads it. Set it before the run.
+	PaceOf func(rowsPerSecond float64) *Pace
 }
 
 // Options configures a Summary.
