@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/emulator"
-	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/sandboxtest"
-	"github.com/pcsync/pcsync/internal/summary"
 )
 
 // pcsyncWith runs the command in-process like pcsync, with progress driven
@@ -310,73 +308,6 @@ func TestProgressQuietShowsNothing(t *testing.T) {
 			r := pcsyncWith(t, context.Background(), seams, nil, env, "run", "--rate", "0", "--quiet", in)
 			if r.code != exitOK || r.stderr != "" {
 				t.Errorf("exit %d, stderr %q", r.code, r.stderr)
-			}
-		})
-	}
-}
-
-func TestProgressSpinnerWhenTotalUnknown(t *testing.T) {
-	t.Parallel()
-	var w bytes.Buffer
-	show := newBar(&w, -1, func() int { return 80 })
-	show(summary.Progress{Done: 3, Total: -1, OK: 2, Failed: 1}, false)
-	show(summary.Progress{Done: 7, Total: -1, OK: 6, Failed: 1}, true)
-	out := w.String()
-	if !strings.HasSuffix(out, "\n") || strings.Count(out, "\n") != 1 {
-		t.Fatalf("the spinner's line does not end once: %q", out)
-	}
-	draws := strings.Split(strings.TrimSuffix(out, "\n"), "\r")
-	final := draws[len(draws)-1]
-	if !strings.Contains(final, "ok 6, failed 1, invalid 0") || !strings.Contains(final, "(7/-") || strings.Contains(final, "%") {
-		t.Errorf("last drawing %q", final)
-	}
-}
-
-// counts is a reading of a run, by status.
-type counts map[job.Status]int64
-
-// summary returns a run's summary that counts c.
-func (c counts) summary() *summary.Summary {
-	sum := summary.New(summary.Options{})
-	for st, n := range c {
-		for range n {
-			sum.AddRow(job.SegmentsAdd.Index(), st, 1, "")
-		}
-	}
-	return sum
-}
-
-func TestProgressFigures(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		c       counts
-		total   int64
-		elapsed time.Duration
-		want    string // the log attributes, key=value
-	}{
-		{"nothing yet", counts{}, 100, 0,
-			"done=0 total=100 ok=0 failed=0 invalid=0 rows_per_s=0 elapsed=0s"},
-		{"a quarter at 10 rows/s", counts{job.StatusOK: 20, job.StatusFailed: 3, job.StatusInvalid: 2}, 100, 2500 * time.Millisecond,
-			"done=25 total=100 ok=20 failed=3 invalid=2 rows_per_s=10 eta=8s elapsed=2.5s"},
-		{"eta rounds up", counts{job.StatusOK: 3}, 4, 2 * time.Second,
-			"done=3 total=4 ok=3 failed=0 invalid=0 rows_per_s=1.5 eta=1s elapsed=2s"},
-		{"duplicates are done", counts{job.StatusOK: 1, job.StatusDuplicate: 5}, 6, time.Minute,
-			"done=6 total=6 ok=1 failed=0 invalid=0 rows_per_s=0.1 eta=0s elapsed=1m0s"},
-		{"skipped rows are not done", counts{job.StatusOK: 30, job.StatusSkipped: 70}, 100, 3 * time.Second,
-			"done=30 total=100 ok=30 failed=0 invalid=0 skipped=70 rows_per_s=10 eta=7s elapsed=3s"},
-		{"total unknown", counts{job.StatusOK: 9}, -1, 3 * time.Second,
-			"done=9 ok=9 failed=0 invalid=0 rows_per_s=3 elapsed=3s"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			attrs := logAttrs(tt.c.summary().Progress(tt.total, tt.elapsed))
-			var parts []string
-			for i := 0; i < len(attrs); i += 2 {
-				parts = append(parts, fmt.Sprintf("%v=%v", attrs[i], attrs[i+1]))
-			}
-			if got := strings.Join(parts, " "); got != tt.want {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
 	}
