@@ -10,7 +10,6 @@ import (
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
-	"github.com/pcsync/pcsync/internal/worker"
 )
 
 // sync is one run of the job, from opening the input to the summary.
@@ -43,17 +42,12 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	}
 
 	// Credentials are checked before anything else can refuse the run.
-	target, err := a.target(ctx, o)
+	target, closeTarget, err := a.target(o, true)
 	if err != nil {
 		return 0, err
 	}
-	defer target.close()
-	pool := o.pool
-	pool.Workers, pool.MaxWorkers = o.poolSize()
-	pool.Pacer = worker.NewPacer(o.rate, o.burst)
-	out, err = sess.Execute(ctx, runner.Target{Client: target.client, Pool: pool,
-		ShopID: target.creds.ShopID, Secret: string(target.creds.ShopSecret)})
-	if err != nil {
+	defer closeTarget()
+	if out, err = sess.Execute(ctx, target); err != nil {
 		return 0, err
 	}
 	summaryTo := a.stdout

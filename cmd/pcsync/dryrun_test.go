@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pcsync/pcsync/internal/emulator"
+	"github.com/pcsync/pcsync/internal/runner"
 )
 
 // TestDryRunShowsOneExampleRequestPerAction checks the example requests of
@@ -95,7 +96,7 @@ func TestDryRunExamplesNeedNoCredentials(t *testing.T) {
 			if n := strings.Count(r.stdout, "    POST ") + strings.Count(r.stdout, "    GET "); n != 1 {
 				t.Errorf("%d examples, want 1 (segments/add):\n%s", n, r.stdout)
 			}
-			if strings.Contains(r.stdout+r.stderr, testSecret) || strings.Contains(r.stdout, placeholderSecret) {
+			if strings.Contains(r.stdout+r.stderr, testSecret) || strings.Contains(r.stdout, runner.PlaceholderSecret) {
 				t.Errorf("a secret shows:\n%s%s", r.stdout, r.stderr)
 			}
 		})

@@ -16,15 +16,6 @@ import (
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
-// Target is where a run sends: the API client, the pool's options, and
-// the shop.
-type Target struct {
-	Client worker.Caller
-	Pool   worker.Options // its OnPace is the run's: the summary reads the pace
-	ShopID string         // recorded in and checked against the state
-	Secret string         // scrubbed from every file the run writes
-}
-
 // Outcome is what a run did.
 type Outcome struct {
 	Summary     *summary.Summary
@@ -70,6 +61,12 @@ func (o *Outcome) Failed() int64 {
 // Err says why the run stopped early, if it did.
 func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	o := &s.opt
+	// The connections follow the requests in flight: the transport opens
+	// one for each, up to the pool's ceiling, and keeps them.
+	client, err := t.client(false, api.WithHTTPClient(api.NewHTTPClient(max(t.Pool.Workers, t.Pool.MaxWorkers))))
+	if err != nil {
+		return nil, err
+	}
 	info, warn := s.ColumnNotes()
 	for _, n := range info {
 		s.notef(slog.LevelInfo, "%s", n)
@@ -95,7 +92,7 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	}
 	defer lock.release()
 	h := s.src.Header()
-	inc, err := openIncremental(ctx, o, s.in.Name(), h, t.ShopID, false)
+	inc, err := openIncremental(ctx, o, s.in.Name(), h, t.Creds.ShopID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -118,13 +115,13 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 		s.notef(slog.LevelInfo, "the earlier results %s are kept as %s (the %d newest are kept)", out.resultsPath, out.kept, KeepResults)
 	}
 	w, err := results.NewWriter(out.results, out.failed, h,
-		results.Options{Scrub: api.SecretForms(t.Secret), Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
+		results.Options{Scrub: api.SecretForms(string(t.Creds.ShopSecret)), Append: earlier != nil, BOM: h.BOM && out.resultsPath != "-"})
 	if err != nil { // the headers: nothing was sent
 		return nil, Usagef("cannot write the results (%s) or failed-rows (%s) file: %w; nothing was sent", out.resultsPath, out.failedPath, err)
 	}
 
 	sum := summary.New(summary.Options{Clean: w.Text})
-	pool := newPool(t, sum)
+	pool := newPool(client, t.Pool, sum)
 	cfg := Config{
 		Source: s.rows(), Defaults: o.Defaults, Pool: pool, Workers: t.Pool.Workers,
 		Sink: w, Sync: out.sync, SyncEvery: time.Second, Summary: sum,

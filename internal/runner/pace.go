@@ -8,11 +8,11 @@ import (
 	"github.com/pcsync/pcsync/internal/worker"
 )
 
-// newPool is t's pool, its pace reported to sum: progress reads it while
-// the run sends (sum.PaceOf), the summary at the end (sum.Pace).
-func newPool(t Target, sum *summary.Summary) *worker.Pool {
+// newPool is the pool of opt sending through client, its pace reported to
+// sum: progress reads it while the run sends (sum.PaceOf), the summary at
+// the end (sum.Pace).
+func newPool(client worker.Caller, opt worker.Options, sum *summary.Summary) *worker.Pool {
 	var last atomic.Pointer[worker.Pace]
-	opt := t.Pool
 	opt.OnPace = func(p worker.Pace) { last.Store(&p) }
 	sum.PaceOf = func(perSecond float64) *summary.Pace {
 		if p := last.Load(); p != nil {
@@ -20,7 +20,7 @@ func newPool(t Target, sum *summary.Summary) *worker.Pool {
 		}
 		return nil
 	}
-	return worker.New(t.Client, opt)
+	return worker.New(client, opt)
 }
 
 // paceOf is what the summary says of p, the pace of a run that kept

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/dedupe"
 	"github.com/pcsync/pcsync/internal/job"
@@ -159,13 +158,17 @@ func (s *Session) notef(level slog.Level, format string, args ...any) {
 // dryRunSamples is how many invalid rows a dry run lists.
 const dryRunSamples = 10
 
-// Plan validates every row this run reads and returns what a run would
-// do; it sends nothing and writes nothing. With --state it reads the
-// state (shopID is the shop a run would write to, "" for unknown) and
-// never writes it. examples, when not nil, builds the plan's example
-// requests (it never sends).
-func (s *Session) Plan(ctx context.Context, shopID string, examples *api.Client) (*Plan, error) {
-	inc, err := openIncremental(ctx, &s.opt, s.in.Name(), s.src.Header(), shopID, true)
+// Plan validates every row this run reads and returns what a run to t
+// would do, with an example of the request of each action (t needs no
+// secret); it sends nothing and writes nothing (but --invalid-out). With
+// --state it reads the state (checked against t's shop, if it names one)
+// and never writes it.
+func (s *Session) Plan(ctx context.Context, t Target) (*Plan, error) {
+	examples, err := t.client(true)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := openIncremental(ctx, &s.opt, s.in.Name(), s.src.Header(), strings.TrimSpace(t.Creds.ShopID), true)
 	if err != nil {
 		return nil, err
 	}
@@ -197,10 +200,8 @@ func (s *Session) Plan(ctx context.Context, shopID string, examples *api.Client)
 		p.State = &StatePlan{Path: s.opt.State, Exists: inc.store.Exists()}
 		p.Mirror = inc.mirrorPlan(s.opt.MaxRemovals)
 	}
-	if examples != nil {
-		if err := p.buildExamples(ctx, examples); err != nil {
-			return nil, err
-		}
+	if err := p.buildExamples(ctx, examples); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

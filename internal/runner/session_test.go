@@ -124,7 +124,7 @@ func TestOpenCountsTheShardsRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.Plan(context.Background(), "", nil)
+		p, err := s.Plan(context.Background(), Target{})
 		s.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -148,7 +148,7 @@ func TestPlanCountsAndExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p, err := s.Plan(context.Background(), "", nil)
+	p, err := s.Plan(context.Background(), Target{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestExecuteSendsEveryRowAndTellsTheObserver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	out, err := s.Execute(context.Background(), Target{Client: shop.Client, Pool: worker.Options{Workers: 4}, ShopID: shop.Options.ShopID, Secret: shop.Options.ShopSecret})
+	out, err := s.Execute(context.Background(), Target{URL: shop.URL, Creds: api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: api.Secret(shop.Options.ShopSecret)}, Pool: worker.Options{Workers: 4}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,16 +202,12 @@ func TestExecuteSendsEveryRowAndTellsTheObserver(t *testing.T) {
 func TestExecuteRefusedCredentialsAreAUsageError(t *testing.T) {
 	t.Parallel()
 	shop := sandboxtest.New(t, emulator.Faults{})
-	bad, err := api.NewClient(shop.URL, api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: "wrong-secret"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	s, err := Open(context.Background(), Options{Input: writeInput(t, input(20))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	out, err := s.Execute(context.Background(), Target{Client: bad, Pool: worker.Options{Workers: 1}})
+	out, err := s.Execute(context.Background(), Target{URL: shop.URL, Creds: api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: "wrong-secret"}, Pool: worker.Options{Workers: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +247,7 @@ func TestExecuteRefusesOutputsThatClobber(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			_, err = s.Execute(context.Background(), Target{Client: shop.Client, Pool: worker.Options{Workers: 1}})
+			_, err = s.Execute(context.Background(), Target{URL: shop.URL, Creds: api.Credentials{ShopID: shop.Options.ShopID, ShopSecret: api.Secret(shop.Options.ShopSecret)}, Pool: worker.Options{Workers: 1}})
 			var ue *UsageError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.text) {
 				t.Errorf("Execute: %v; want a *UsageError saying %q", err, tt.text)
@@ -271,11 +267,7 @@ func TestPlanTextShowsTheRequestsARunSends(t *testing.T) {
 	}
 	defer s.Close()
 	const secret = "plan-secret-0123456789"
-	c, err := api.NewClient("https://api.example.invalid", api.Credentials{ShopID: "shop-1", ShopSecret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.Plan(context.Background(), "", c)
+	p, err := s.Plan(context.Background(), Target{URL: "https://api.example.invalid", Creds: api.Credentials{ShopID: "shop-1", ShopSecret: secret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +310,7 @@ func TestOpenReadsAFIFOOnce(t *testing.T) {
 		t.Fatalf("a FIFO input (or <(...)): %v", err)
 	}
 	defer s.Close()
-	p, err := s.Plan(context.Background(), "", nil)
+	p, err := s.Plan(context.Background(), Target{})
 	if err != nil {
 		t.Fatal(err)
 	}
