@@ -1,14 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"golang.org/x/term"
 
-	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -39,45 +38,20 @@ func (a *app) startProgress(sum *summary.Summary, total int, o *runOptions) func
 	if o.quiet {
 		return func() {}
 	}
-	var show func(f summary.Progress, final bool)
-	every := o.progressEvery
-	if every <= 0 {
-		every = defaultProgressEvery
-	}
+	every, show := cmp.Or(o.progressEvery, defaultProgressEvery), summary.NewProgressLog(a.logger())
 	if a.isTerminal(a.stderr) {
 		if total == 0 {
 			return func() {} // a resumed run with nothing left: no bar to draw
 		}
 		show, every = summary.NewBar(a.stderr, int64(total), func() int { return a.termWidth(a.stderr) }), progressBarEvery
-	} else {
-		show = summary.NewProgressLog(a.logger())
 	}
 	now := a.progress.now
 	if now == nil {
 		now = time.Now
 	}
-	start := now()
-	read := func() summary.Progress { return sum.Progress(int64(total), now().Sub(start)) }
-
 	ticks, stopTicks := a.tickEvery(every)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer proc.PanicCleanup()
-		defer wg.Done()
-		defer stopTicks()
-		for {
-			select {
-			case <-done:
-				show(read(), true)
-				return
-			case <-ticks:
-				show(read(), false)
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
+	stop := sum.Watch(int64(total), ticks, now, show)
+	return func() { stop(); stopTicks() }
 }
 
 // isTerminal reports whether w is a terminal a person is watching.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/proc"
 )
 
 // Progress is one reading of a run's counts while it goes, for progress
@@ -63,4 +64,28 @@ func (p Progress) ETA() (time.Duration, bool) {
 	}
 	left := max(p.Total-p.Done, 0)
 	return time.Duration(math.Ceil(float64(left)/rate)) * time.Second, true
+}
+
+// Watch shows the run's progress while it goes: show is given a reading
+// of s at every tick of ticks, elapsed measured with now from the call,
+// and total the rows the run will finish (-1: unknown). The returned
+// function gives show a last reading, final, and returns once show is done
+// with it: nothing is shown after.
+func (s *Summary) Watch(total int64, ticks <-chan time.Time, now func() time.Time, show func(p Progress, final bool)) (stop func()) {
+	start := now()
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer proc.PanicCleanup()
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				show(s.Progress(total, now().Sub(start)), true)
+				return
+			case <-ticks:
+				show(s.Progress(total, now().Sub(start)), false)
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

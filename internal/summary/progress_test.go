@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -43,5 +44,44 @@ func TestProgress(t *testing.T) {
 				t.Errorf("ETA() = %v, %v; want %v", eta, ok, want)
 			}
 		})
+	}
+}
+
+// TestWatch holds that a reading is shown at every tick, with the counts
+// and the time of that moment, and a last one, final, when it stops; and
+// that nothing is shown after stop returns.
+func TestWatch(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	clock := time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	ticks := make(chan time.Time)
+	shown := make(chan Progress)
+	var finals []Progress
+	stop := s.Watch(3, ticks, now, func(p Progress, final bool) {
+		if final {
+			finals = append(finals, p)
+			return
+		}
+		shown <- p
+	})
+	s.AddRow(0, job.StatusOK, 1, "")
+	mu.Lock()
+	clock = clock.Add(2 * time.Second)
+	mu.Unlock()
+	ticks <- time.Time{}
+	if p := <-shown; p.Done != 1 || p.OK != 1 || p.Total != 3 || p.Elapsed != 2*time.Second {
+		t.Errorf("first reading: %+v", p)
+	}
+	s.AddRow(0, job.StatusFailed, 3, "boom")
+	stop()
+	if len(finals) != 1 || finals[0].Done != 2 || finals[0].Failed != 1 {
+		t.Fatalf("final readings: %+v", finals)
+	}
+	select {
+	case ticks <- time.Time{}:
+		t.Error("a tick was taken after stop")
+	default:
 	}
 }
