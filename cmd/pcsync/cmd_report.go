@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
-	"github.com/pcsync/pcsync/internal/results"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"
 )
@@ -55,12 +53,8 @@ func (a *app) report(path string, o *reportOptions) (int, error) {
 		}
 	}
 	sum, rf, err := summary.FromResults(path, o.Delimiter, summary.Options{})
-	var notResults *results.FileError
-	if errors.As(err, &notResults) {
-		return 0, usagef("%w", err) // unreadable, or not a results file
-	}
 	if err != nil {
-		return 0, err
+		return 0, usagef("%w", err) // unreadable, or not a results file
 	}
 	if !rf.HasAction {
 		fmt.Fprintf(a.stderr, "pcsync: %s has no action column (written by an older pcsync from an input without one): its rows are counted under %s\n", path, summary.NoActionLabel)

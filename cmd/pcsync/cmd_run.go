@@ -22,7 +22,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	defer preSend.Store(false)
 	opt := o.run
 	opt.Input, opt.Stdin, opt.Stdout, opt.Observer, opt.Reserve, opt.StateLockTimeout = input, a.stdin, a.stdout, ob, proc.ReserveMemory, a.stateLockTimeout
-	opt.Notify, opt.NotifyOptions = o.notify, a.notifyOptions
+	opt.NotifyOptions = a.notifyOptions
 	var out *runner.Outcome // nil until rows are sent
 	if !o.dryRun {
 		if err := runner.CheckMetricsFile(opt); err != nil {

@@ -34,7 +34,6 @@ type runOptions struct {
 	quiet         bool
 	logFormat     logFormat
 	progressEvery time.Duration
-	notify        string
 }
 
 // Environment variables that are not named after their flag.
@@ -126,7 +125,7 @@ command line wins.
 	fs.Var(newValue(&r.Shard, "K/N", shard.Parse, shard.Spec.String), "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)")
 	fs.StringVar(&r.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to `PATH` (atomically); not with --dry-run, which only prints its plan")
 	fs.StringVar(&r.MetricsFile, "metrics-file", "", "at the end of every run that is not a dry run, write its metrics in Prometheus text format to `PATH` (atomically), for node_exporter's textfile collector: rows by action and status, requests, duration, exit status, the time of the last successful run")
-	fs.StringVar(&o.notify, "notify", "", "at the end of every run that got as far as sending, POST its summary JSON with a one-line \"text\" field (a Slack incoming webhook shows it) to `URL`: 3 attempts, 10s at most; a failure is reported, the exit status stays the run's")
+	fs.StringVar(&r.Notify, "notify", "", "at the end of every run that got as far as sending, POST its summary JSON with a one-line \"text\" field (a Slack incoming webhook shows it) to `URL`: 3 attempts, 10s at most; a failure is reported, the exit status stays the run's")
 	fs.StringVar(&r.State, "state", "", "keep in `PATH` (a database file) what each writing row applied, and send only the rows that changed since: the others are recorded unchanged")
 	fs.BoolVar(&r.Mirror, "mirror", false, "with --state, --action segments/add and --segment-id ID: the file is the segment's full membership; contacts an earlier mirrored run added that the file lacks are removed")
 	fs.Var(share(&r.MaxRemovals), "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%")
