@@ -28,7 +28,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	opt := runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
-		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
+		Shard:    shard.Spec{K: o.Shard.K, N: o.Shard.N, Key: o.ShardKey}, Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
 		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile, InvalidOut: o.InvalidOut,
@@ -174,8 +174,12 @@ func (a *app) noteShard(o *runOptions, sess *runner.Session) {
 		w = a.stdout
 	}
 	all, mine := sess.Rows()
-	fmt.Fprintf(w, "pcsync: shard %s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
-		o.Shard.String(), mine, all)
+	key := ""
+	if o.ShardKey != shard.KeySent {
+		key = " (--shard-key " + o.ShardKey.String() + ")"
+	}
+	fmt.Fprintf(w, "pcsync: shard %s%s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
+		o.Shard.String(), key, mine, all)
 }
 
 // finishHint is the command that finishes an interrupted run, as the

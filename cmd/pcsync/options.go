@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/csvsource"
+	"github.com/pcsync/pcsync/internal/shard"
 )
 
 // runOptions holds the flags of 'pcsync run'.
@@ -40,6 +41,7 @@ type runOptions struct {
 	Latency     time.Duration // --latency: the sandbox's answers are this far away
 	Quiet       bool
 	Shard       shardFlag
+	ShardKey    shard.Key // --shard-key: how rows are assigned to shards
 	SummaryJSON string
 	MetricsFile string
 	Notify      string
@@ -136,6 +138,7 @@ command line wins.
 	fs.DurationVar(&o.Latency, "latency", 0, "with --sandbox: the emulator answers each request `D` after it arrives, give or take a tenth, like an API far away")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress bar or progress lines")
 	fs.Var(&o.Shard, "shard", "process only shard K of N, like 1/4: the rows whose contact hashes to K, so that N machines split one file with no overlap; give each --rate R/N (default: every row)")
+	fs.Var(&o.ShardKey, "shard-key", "what a row's shard is the hash of: sent, its contact as sent (the email, else the phone in international format, as --default-country reads it); written, its cells as written (the assignment before sent, for machines not all upgraded). All the machines of one split must use the same key")
 	fs.StringVar(&o.SummaryJSON, "summary-json", "", "at the end of a run that sent, interrupted or stopped ones included, write its summary as JSON to `PATH` (atomically); not with --dry-run, which only prints its plan")
 	fs.StringVar(&o.MetricsFile, "metrics-file", "", "at the end of every run that is not a dry run, write its metrics in Prometheus text format to `PATH` (atomically), for node_exporter's textfile collector: rows by action and status, requests, duration, exit status, the time of the last successful run")
 	fs.StringVar(&o.Notify, "notify", "", "at the end of every run that got as far as sending, POST its summary JSON with a one-line \"text\" field (a Slack incoming webhook shows it) to `URL`: 3 attempts, 10s at most; a failure is reported, the exit status stays the run's")
