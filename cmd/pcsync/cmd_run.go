@@ -28,9 +28,10 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	opt := runner.Options{
 		Input: input, Stdin: a.stdin, Stdout: a.stdout, Comma: rune(o.Delimiter), Map: o.Map.m, Encoding: string(o.Encoding), Sheet: o.Sheet,
 		Defaults: job.Defaults{Action: job.Action(o.Action), SegmentID: string(o.SegmentID), Country: string(o.Country)},
-		Shard:    shard.Spec{K: o.Shard.K, N: o.Shard.N, Key: o.ShardKey}, Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
+		Shard:    shard.Spec(o.Shard), Dedupe: o.Dedupe, Resume: o.Resume, MaxRecord: int64(o.MaxRecord),
 		State: o.State, Mirror: o.Mirror, MaxRemovals: float64(o.MaxRemovals), StateLockTimeout: a.stateLockTimeout,
 		MaxFailed: runner.MaxFailed(o.MaxFailed),
+		ShardKey:  o.ShardKey,
 		Out:       o.Out, Failed: o.Failed, SummaryJSON: o.SummaryJSON, MetricsFile: o.MetricsFile, InvalidOut: o.InvalidOut,
 		Observer: ob, Reserve: proc.ReserveMemory,
 	}

@@ -149,7 +149,7 @@ func TestShardReadsPhonesWithTheRunsCountry(t *testing.T) {
 	mine := map[string][2]int{}
 	for _, key := range []shard.Key{shard.KeySent, shard.KeyWritten} {
 		for k := 1; k <= 2; k++ {
-			s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 2, Key: key},
+			s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 2}, ShardKey: key,
 				Defaults: job.Defaults{Action: job.SegmentsGet, Country: "GB"}})
 			if err != nil {
 				t.Fatal(err)
