@@ -10,7 +10,7 @@
 // the country and N: not on the machine, the run, the row's position or
 // action, nor on the version of pcsync. It must never change: machines
 // running different versions during an upgrade would otherwise overlap or
-// leave gaps. TestGolden pins it for both keys.
+// leave gaps. TestGolden (KeyWritten) and TestGoldenSent (KeySent) pin it.
 package shard
 
 import (
