@@ -111,7 +111,7 @@ func TestResumeRefusesAnotherShardKey(t *testing.T) {
 }
 
 // TestDryRunSaysTheShardKey: the plan of a shard names --shard-key when
-// it is not the default, and only then.
+// it is not the default, and only then; the flags' order does not matter.
 func TestDryRunSaysTheShardKey(t *testing.T) {
 	t.Parallel()
 	in := writeFile(t, "people.csv", onePhoneThreeWays)
@@ -121,9 +121,12 @@ func TestDryRunSaysTheShardKey(t *testing.T) {
 		{"written", "dry run: 4 rows (shard 1/2, --shard-key written), nothing sent", "shard 1/2 (--shard-key written): 4 of the input's 5 rows"},
 		{"sent", "dry run: 1 row (shard 1/2), nothing sent", "shard 1/2: 1 of the input's 5 rows"},
 	} {
-		r := pcsync(t, nil, "", "run", "--dry-run", "--shard", "1/2", "--shard-key", tt.key, "--default-country", "GB", in)
-		if r.code != exitOK || !strings.Contains(r.stdout, tt.plan) || !strings.Contains(r.stdout, tt.note) {
-			t.Errorf("--shard-key %s: exit %d, want %q and %q:\n%s%s", tt.key, r.code, tt.plan, tt.note, r.stdout, r.stderr)
+		// In either order: --shard does not reset the key.
+		for _, args := range [][]string{{"--shard", "1/2", "--shard-key", tt.key}, {"--shard-key", tt.key, "--shard", "1/2"}} {
+			r := pcsync(t, nil, "", append(append([]string{"run", "--dry-run"}, args...), "--default-country", "GB", in)...)
+			if r.code != exitOK || !strings.Contains(r.stdout, tt.plan) || !strings.Contains(r.stdout, tt.note) {
+				t.Errorf("%q: exit %d, want %q and %q:\n%s%s", args, r.code, tt.plan, tt.note, r.stdout, r.stderr)
+			}
 		}
 	}
 }
