@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
+	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -112,8 +113,12 @@ func (a *app) noteShard(o *runOptions, sess *runner.Session) {
 		w = a.stdout
 	}
 	all, mine := sess.Rows()
-	fmt.Fprintf(w, "pcsync: shard %s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
-		o.run.Shard, mine, all)
+	key := ""
+	if o.run.ShardKey != shard.KeySent {
+		key = " (--shard-key " + o.run.ShardKey.String() + ")"
+	}
+	fmt.Fprintf(w, "pcsync: shard %s%s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
+		o.run.Shard, key, mine, all)
 }
 
 // finishHint is the command that finishes an interrupted run, as the

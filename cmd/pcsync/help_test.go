@@ -213,7 +213,7 @@ func TestREADMERunFlagsTable(t *testing.T) {
 		"duration": {"42s", "3s"}, "D": {"42s", "3s"}, "R": {"300/m", "20"}, "N": {"7", "3"},
 		"NAME": {"segments/get", "segments/add"}, "C": {";", "tab"}, "K/N": {"2/3", "1/2"},
 		"S": {"25%", "0.5"}, "F": {"json", "text"}, "LIMIT": {"5", "2%"}, "SIZE": {"4MiB", "65536"}, "ID": {"100500", "42"}, "ENC": {"windows-1252", "utf-16le"}, "CC": {"GB", "de"},
-		"MAP": {"Kontakt=email", "Gruppe=segment_id"},
+		"MAP": {"Kontakt=email", "Gruppe=segment_id"}, "KEY": {"written", "sent"},
 	}
 	literal := regexp.MustCompile("^`([^`]+)`$")
 	for _, row := range rows {

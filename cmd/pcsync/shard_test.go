@@ -191,7 +191,7 @@ func TestResumeOfAShard(t *testing.T) {
 	t.Run("as another shard is refused", func(t *testing.T) {
 		for _, spec := range []string{"2/2", "1/3"} {
 			r := pcsync(t, healthy, "", args(spec, "--resume")...)
-			if r.code != exitUsage || !strings.Contains(r.stderr, "not in shard "+spec) || !strings.Contains(r.stderr, "resume with the --shard of the run that wrote them") {
+			if r.code != exitUsage || !strings.Contains(r.stderr, "not in shard "+spec) || !strings.Contains(r.stderr, "resume with the --shard and --shard-key of the run that wrote them") {
 				t.Errorf("--resume --shard %s: exit %d\n%s", spec, r.code, r.stderr)
 			}
 		}

@@ -2,8 +2,9 @@ package job
 
 import "strings"
 
-// ContactKey returns a row's contact key, its identity for --shard,
-// --state and --mirror:
+// ContactKey returns a contact's key, its identity for --dedupe, --state
+// and --mirror (of the contact as sent) and for --shard (SentContactKey;
+// with --shard-key written, of the cells as written):
 //
 //   - "e:" and the email cell with surrounding white space trimmed (as
 //     strings.TrimSpace does) and ASCII letters lower-cased, when that is
@@ -47,4 +48,31 @@ func AppendContactKey(dst []byte, email, phone string) []byte {
 		}
 	}
 	return dst
+}
+
+// SentContactKey returns the contact key of a row as Build would send its
+// contact, national phones read with country (--default-country, "" for
+// none): ContactKey of the email when the email cell is not empty; else,
+// when the phone cell is a valid phone, "p:" and its E.164 form, so that
+// "+44 (0) 7700 900123", "0044 7700 900123" and "+447700900123" (and
+// "07700 900123" with country GB) are one key; else ContactKey of the
+// cells as written, so that every row, valid or not, has a key.
+//
+// For a phone written in E.164, with or without the spaces, dashes, dots
+// and brackets ContactKey drops, and for digits without a leading + or 0,
+// it equals ContactKey. The phone is parsed only when the email cell is
+// empty and the phone cell is not (about 9 µs, BenchmarkPhone).
+func SentContactKey(email, phone, country string) string {
+	return string(AppendSentContactKey(nil, email, phone, country))
+}
+
+// AppendSentContactKey appends SentContactKey(email, phone, country) to dst.
+func AppendSentContactKey(dst []byte, email, phone, country string) []byte {
+	if strings.TrimSpace(email) == "" && strings.TrimSpace(phone) != "" {
+		var p Problems
+		if sent, ok := checkPhone(phone, country, &p); ok {
+			return AppendContactKey(dst, "", sent)
+		}
+	}
+	return AppendContactKey(dst, email, phone)
 }

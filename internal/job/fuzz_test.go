@@ -6,7 +6,7 @@ import (
 )
 
 // FuzzBuild checks that validation never panics and that whatever it lets
-// through is sendable as documented.
+// through is sendable as documented, and keyed by SentContactKey as sent.
 func FuzzBuild(f *testing.F) {
 	f.Add("ada@example.com", "", "segments/add", "100500", "", "", "")
 	f.Add("", "+1 (555) 010-0199", "segments/get", "", "", "", "")
@@ -44,6 +44,9 @@ func FuzzBuild(f *testing.F) {
 			if again, ok := checkPhone(ph, "", &p); !ok || again != ph {
 				t.Fatalf("phone %q (from %q) reads again as %q, %v", ph, phone, again, p)
 			}
+		}
+		if got, want := SentContactKey(email, phone, ""), ContactKey(j.Contact.Email, j.Contact.Phone); got != want {
+			t.Fatalf("SentContactKey(%q, %q) = %q, the job sends %q", email, phone, got, want)
 		}
 		switch j.Action {
 		case SegmentsAdd, SegmentsRemove:

@@ -83,15 +83,15 @@ func (s *Session) firstDifference(st *resume.State) string {
 
 // resumeRows is the shard's rows of src, for checking an earlier run's
 // results: it also refuses results that record as done a row of another
-// shard, which means they were written by a run of another --shard (or
-// none).
+// shard, which means they were written by a run of another --shard or
+// --shard-key (or none).
 func (s *Session) resumeRows(src *csvsource.Source, st *resume.State) job.Rows {
 	spec := s.opt.Shard
 	return shard.Filter(src, src.Header(), spec, func(row job.Row) error {
 		if !st.Done(row.Index) {
 			return nil
 		}
-		return fmt.Errorf("they record row %d as done, but that row is not in shard %s: they come from a run with another --shard (or none); resume with the --shard of the run that wrote them",
-			row.Index, spec)
+		return fmt.Errorf("they record row %d as done, but that row is not in shard %s (--shard-key %s): they come from a run with another --shard or --shard-key (or none); resume with the --shard and --shard-key of the run that wrote them",
+			row.Index, spec, spec.Key)
 	})
 }

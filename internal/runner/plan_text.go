@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcsync/pcsync/internal/api"
 	"github.com/pcsync/pcsync/internal/job"
+	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/summary"
 	"github.com/pcsync/pcsync/internal/worker"
 )
@@ -49,7 +50,7 @@ func (p *Plan) Refused() bool { return p.Mirror != nil && p.Mirror.Refused }
 func (p *Plan) WriteText(out io.Writer, rate float64) error {
 	w := bufio.NewWriter(out)
 	if p.Shard.On() {
-		fmt.Fprintf(w, "pcsync: dry run: %s (shard %s), nothing sent\n", summary.Plural(p.Rows, "row"), p.Shard)
+		fmt.Fprintf(w, "pcsync: dry run: %s (shard %s%s), nothing sent\n", summary.Plural(p.Rows, "row"), p.Shard, keyNote(p.Shard.Key, ", "))
 	} else {
 		fmt.Fprintf(w, "pcsync: dry run: %s, nothing sent\n", summary.Plural(p.Rows, "row"))
 	}
@@ -148,4 +149,13 @@ func (p *Plan) writeState(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "  within --max-removals %s\n", Percent(m.Max))
+}
+
+// keyNote names a shard's key after sep when it is not the default
+// (KeySent, which goes without saying): ", --shard-key written".
+func keyNote(k shard.Key, sep string) string {
+	if k == shard.KeySent {
+		return ""
+	}
+	return sep + "--shard-key " + k.String()
 }

@@ -26,7 +26,8 @@ type Options struct {
 	Encoding  string        // --encoding: the input's encoding ("": UTF-8, or UTF-16 recognised by its start)
 	Sheet     string        // --sheet: the sheet of an .xlsx input ("": its first)
 	Defaults  job.Defaults
-	Shard     shard.Spec // the zero Spec: every row
+	Shard     shard.Spec // K/N, the zero Spec: every row; Open sets its Key (ShardKey) and Country (Defaults.Country)
+	ShardKey  shard.Key  // --shard-key: how rows are assigned to the shards
 	Dedupe    bool       // send exact duplicates once
 	Resume    bool       // finish an earlier run of the same input and results file
 
@@ -90,6 +91,9 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if err := checkStateFlags(&opt); err != nil {
 		return nil, err
 	}
+	// The shard reads national phones as validation does, so that a
+	// row's shard is that of its contact as sent.
+	opt.Shard.Key, opt.Shard.Country = opt.ShardKey, opt.Defaults.Country
 	in, all, mine, detected, err := openInput(ctx, opt.Input, opt.Stdin, csvsource.Options{Comma: opt.Comma, Map: opt.Map, MaxRecord: opt.MaxRecord}, opt.Encoding, opt.Sheet, opt.Shard)
 	if ierr := interrupted(ctx); ierr != nil {
 		if err == nil {

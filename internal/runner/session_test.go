@@ -140,6 +140,41 @@ func TestOpenCountsTheShardsRows(t *testing.T) {
 	}
 }
 
+// TestShardReadsPhonesWithTheRunsCountry: the pre-scan's count and the
+// rows planned agree, and read national phones with --default-country as
+// validation does: one phone's four spellings are one shard's.
+func TestShardReadsPhonesWithTheRunsCountry(t *testing.T) {
+	t.Parallel()
+	in := writeInput(t, "phone\n+44 (0) 7700 900123\n0044 7700 900123\n+447700900123\n07700 900123\n")
+	mine := map[string][2]int{}
+	for _, key := range []shard.Key{shard.KeySent, shard.KeyWritten} {
+		for k := 1; k <= 2; k++ {
+			s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 2}, ShardKey: key,
+				Defaults: job.Defaults{Action: job.SegmentsGet, Country: "GB"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.Plan(context.Background(), Target{})
+			s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, n := s.Rows()
+			if all != 4 || p.Rows != n || p.Invalid != 0 {
+				t.Errorf("%v shard %d/2: Rows() = %d, %d; the plan has %d rows, %d invalid", key, k, all, n, p.Rows, p.Invalid)
+			}
+			m := mine[key.String()]
+			m[k-1] = n
+			mine[key.String()] = m
+		}
+	}
+	// The sent key puts them on shard 2 of 2; the written one on both
+	// (shard's golden tests).
+	if mine["sent"] != [2]int{0, 4} || mine["written"] != [2]int{3, 1} {
+		t.Errorf("rows by shard: %v", mine)
+	}
+}
+
 func TestPlanCountsAndExamples(t *testing.T) {
 	t.Parallel()
 	in := writeInput(t, input(50))

@@ -2,12 +2,15 @@
 // runs of the same file (a Kubernetes Indexed Job, N cron entries) process
 // every row exactly once between them.
 //
-// A row belongs to shard K of N, K from 1, when Of(its email cell, its
-// phone cell, N) is K. The assignment depends on nothing but those two
-// cells and N: not on the machine, the run, the row's position or action,
-// nor on the version of pcsync. It must never change: machines running
-// different versions during an upgrade would otherwise overlap or leave
-// gaps. TestGolden pins it.
+// A row belongs to shard K of N, K from 1, when Spec{K, N, key, country}
+// has it: when the hash of its contact key (Of) is K. The key is read
+// from the row's email and phone cells by the split's Key (KeySent, the
+// contact as sent; KeyWritten, the cells as written), national phones with
+// the country. The assignment depends on nothing but those cells, the Key,
+// the country and N: not on the machine, the run, the row's position or
+// action, nor on the version of pcsync. It must never change: machines
+// running different versions during an upgrade would otherwise overlap or
+// leave gaps. TestGolden (KeyWritten) and TestGoldenSent (KeySent) pin it.
 package shard
 
 import (
@@ -16,17 +19,20 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/pcsync/pcsync/internal/job"
 )
 
 // MaxN is the largest number of shards.
 const MaxN = 10000
 
-// Spec is shard K of N, K from 1 to N. The zero Spec means no sharding:
-// every row belongs to it.
+// Spec is shard K of N, K from 1 to N, with the scheme its rows are
+// assigned by. The zero Spec means no sharding: every row belongs to it.
 type Spec struct {
 	K, N int
+	// Key is how a row's contact key is read: the zero Key is KeySent.
+	Key Key
+	// Country is the region national phones are read with under KeySent,
+	// as validation reads them: the run's --default-country ("" for none).
+	Country string
 }
 
 // On reports whether s splits the input at all.
@@ -43,18 +49,24 @@ func (s Spec) String() string {
 // Has reports whether the row whose email and phone cells are given
 // belongs to s.
 func (s Spec) Has(email, phone string) bool {
-	return !s.On() || Of(email, phone, s.N) == s.K
+	return !s.On() || s.Of(email, phone) == s.K
 }
 
-// Of returns the shard, from 1 to n, of the row whose email and phone cells
-// (as written in the file) are given: the first 8 bytes of the SHA-256 of
-// the row's contact key (job.ContactKey), read as a big-endian unsigned integer, modulo n, plus 1.
+// Of returns the shard, from 1 to s.N, of the row whose email and phone
+// cells (as written in the file) are given: Of of its contact key by
+// s.Key. It panics if s.N < 1.
+func (s Spec) Of(email, phone string) int {
+	return Of(s.Key.appendKey(make([]byte, 0, 64), email, phone, s.Country), s.N)
+}
+
+// Of returns the shard, from 1 to n, of a contact key: the first 8 bytes
+// of its SHA-256, read as a big-endian unsigned integer, modulo n, plus 1.
 // It panics if n < 1.
-func Of(email, phone string, n int) int {
+func Of(key []byte, n int) int {
 	if n < 1 {
 		panic("shard: n < 1")
 	}
-	sum := sha256.Sum256(job.AppendContactKey(make([]byte, 0, 64), email, phone))
+	sum := sha256.Sum256(key)
 	return int(binary.BigEndian.Uint64(sum[:8])%uint64(n)) + 1
 }
 
