@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
-	"github.com/pcsync/pcsync/internal/shard"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
@@ -37,7 +36,6 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 		return 0, err
 	}
 	defer sess.Close()
-	a.noteShard(o, sess)
 	if o.dryRun {
 		return a.dryRun(ctx, sess, o)
 	}
@@ -100,25 +98,6 @@ func (ob *observer) Stopped() {
 	if ob.stop != nil {
 		ob.stop()
 	}
-}
-
-// noteShard says, with --shard, how many of the input's rows are this
-// run's: on stderr, or on stdout with the plan of a dry run.
-func (a *app) noteShard(o *runOptions, sess *runner.Session) {
-	if !o.run.Shard.On() {
-		return
-	}
-	w := a.stderr
-	if o.dryRun {
-		w = a.stdout
-	}
-	all, mine := sess.Rows()
-	key := ""
-	if o.run.ShardKey != shard.KeySent {
-		key = " (--shard-key " + o.run.ShardKey.String() + ")"
-	}
-	fmt.Fprintf(w, "pcsync: shard %s%s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run\n",
-		o.run.Shard, key, mine, all)
 }
 
 // finishHint is the command that finishes an interrupted run, as the

@@ -52,13 +52,13 @@ func (o *Outcome) Failed() int64 {
 	return o.Summary.Total() - o.Summary.Done() - o.NotInFailed
 }
 
-// Execute says how the input's columns are read (ColumnNotes), sends
-// the run's rows to t and records every row's result. What
-// can refuse the run is checked first, before any file is touched: the
-// output paths, the state, the mirror's guard and an earlier run's
-// results; such a refusal is returned as an error (a *UsageError: nothing
-// was done). Once rows are being sent, Execute returns an Outcome, whose
-// Err says why the run stopped early, if it did.
+// Execute says which rows are the shard's and how the input's columns are
+// read (ColumnNotes), sends the run's rows to t and records every row's
+// result. What can refuse the run is checked first, before any file is
+// touched: the API's URL, the output paths, the state, the mirror's guard
+// and an earlier run's results; such a refusal is returned as an error (a
+// *UsageError: nothing was done). Once rows are being sent, Execute
+// returns an Outcome, whose Err says why the run stopped early, if it did.
 func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	o := &s.opt
 	// The connections follow the requests in flight: the transport opens
@@ -66,6 +66,9 @@ func (s *Session) Execute(ctx context.Context, t Target) (*Outcome, error) {
 	client, err := t.client(false, api.WithHTTPClient(api.NewHTTPClient(max(t.Pool.Workers, t.Pool.MaxWorkers))))
 	if err != nil {
 		return nil, err
+	}
+	if n := s.shardNote(); n != "" {
+		s.notef(slog.LevelInfo, "%s", n)
 	}
 	info, warn := s.ColumnNotes()
 	for _, n := range info {

@@ -26,6 +26,7 @@ type Plan struct {
 	State       *StatePlan               // with --state
 	Mirror      *MirrorPlan              // with --mirror
 	Shard       shard.Spec               // the shard planned
+	ShardNote   string                   // with --shard: how many of the input's rows are the shard's
 	Dedupe      bool                     // with --dedupe
 	InvalidOut  string                   // with --invalid-out: where every invalid row is
 	ColumnInfo  []string                 // how the columns are read

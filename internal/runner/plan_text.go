@@ -49,6 +49,9 @@ func (p *Plan) Refused() bool { return p.Mirror != nil && p.Mirror.Refused }
 // per second; 0 for none), and the example requests, the secret redacted.
 func (p *Plan) WriteText(out io.Writer, rate float64) error {
 	w := bufio.NewWriter(out)
+	if p.ShardNote != "" {
+		fmt.Fprintf(w, "pcsync: %s\n", p.ShardNote)
+	}
 	if p.Shard.On() {
 		fmt.Fprintf(w, "pcsync: dry run: %s (shard %s%s), nothing sent\n", summary.Plural(p.Rows, "row"), p.Shard, keyNote(p.Shard.Key, ", "))
 	} else {

@@ -132,6 +132,20 @@ func (s *Session) Close() error {
 // run reads (with a shard, the shard's).
 func (s *Session) Rows() (all, mine int) { return s.all, s.mine }
 
+// shardNote says, with --shard, how many of the input's rows are this
+// run's; "" without.
+func (s *Session) shardNote() string {
+	if !s.opt.Shard.On() {
+		return ""
+	}
+	key := ""
+	if s.opt.ShardKey != shard.KeySent {
+		key = " (--shard-key " + s.opt.ShardKey.String() + ")"
+	}
+	return fmt.Sprintf("shard %s%s: %d of the input's %d rows are this shard's; the other shards' rows are neither sent nor recorded by this run",
+		s.opt.Shard, key, s.mine, s.all)
+}
+
 // Header returns the input's header.
 func (s *Session) Header() csvsource.Header { return s.src.Header() }
 
@@ -198,7 +212,7 @@ func (s *Session) Plan(ctx context.Context, t Target) (*Plan, error) {
 		}
 		return nil, Usagef("%w", err)
 	}
-	p.Shard, p.Dedupe, p.InvalidOut = s.opt.Shard, s.opt.Dedupe, s.opt.InvalidOut
+	p.Shard, p.ShardNote, p.Dedupe, p.InvalidOut = s.opt.Shard, s.shardNote(), s.opt.Dedupe, s.opt.InvalidOut
 	p.ColumnInfo, p.ColumnWarn = s.ColumnNotes()
 	if inc != nil {
 		p.State = &StatePlan{Path: s.opt.State, Exists: inc.store.Exists()}
