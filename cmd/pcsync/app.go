@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,8 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/notify"
 	"github.com/pcsync/pcsync/internal/proc"
 	"github.com/pcsync/pcsync/internal/runner"
@@ -57,44 +56,16 @@ func (a *app) main(ctx context.Context, args []string) int {
 	root.SetArgs(args)
 	if c, err := root.ExecuteContextC(ctx); err != nil {
 		var ue *runner.UsageError
-		if !errors.As(err, &ue) {
-			err = usagef("%s", commandLineError(err, args, c.Flags()))
+		switch {
+		case errors.As(err, &ue):
+		case strings.HasPrefix(err.Error(), "unknown command"):
+			err = usagef("%s\n\n%s", strings.TrimSpace(err.Error()), usageText)
+		default:
+			err = usagef("%s", cmdutil.Explain(err, args, c.Flags()))
 		}
 		return a.fail(ctx, err)
 	}
 	return a.status
-}
-
-// commandLineError words what cobra or pflag refused in args: an unknown
-// command with the commands there are, a flag with a pointer to --help
-// (and the nearest flag of fs, the command's, when one is near), a value
-// with what the flag wants.
-func commandLineError(err error, args []string, fs *pflag.FlagSet) string {
-	msg := strings.TrimSpace(err.Error())
-	if strings.HasPrefix(msg, "unknown command") {
-		return msg + "\n\n" + usageText
-	}
-	var ie *pflag.InvalidValueError
-	if errors.As(err, &ie) {
-		return fmt.Sprintf("--%s %q: %s (see --help)", ie.GetFlag().Name, ie.GetValue(), wanted(ie.GetFlag(), ie.Unwrap()))
-	}
-	var ne *pflag.NotExistError
-	if errors.As(err, &ne) && ne.GetSpecifiedName() != "" {
-		if near := nearestFlag(ne.GetSpecifiedName(), fs); near != "" {
-			msg += ": did you mean --" + near + "?"
-		}
-	}
-	// Go's flag package took -rate for --rate; to pflag it is shorthands.
-	if errors.As(err, &ne) && ne.GetSpecifiedShortnames() != "" {
-		for _, arg := range args {
-			if !strings.HasPrefix(arg, "--") && strings.HasSuffix(arg, ne.GetSpecifiedShortnames()) {
-				name, _, _ := strings.Cut(arg[1:], "=")
-				msg += ": long flags take two dashes, --" + name
-				break
-			}
-		}
-	}
-	return msg + " (see --help)"
 }
 
 // rootCmd is pcsync and its commands, writing on the app's streams.
@@ -116,61 +87,24 @@ func (a *app) rootCmd() *cobra.Command {
 	return root
 }
 
-// envAnnotation is the flag annotation naming its environment variable.
-const envAnnotation = "pcsync_env"
-
-// withEnv finishes c once its flags are defined. Each flag is read from
-// its environment variable (PCSYNC_ and its name, unless envNames names
+// withEnv finishes c once its flags are defined: each is read from its
+// environment variable (PCSYNC_ and its name, unless envNames names
 // another) when the command line does not set it, and its help names the
-// variable. Its value completes as the words its type offers (choices),
-// as file names when help calls it a PATH, else as nothing.
+// variable (cmdutil.BindEnv).
 func (a *app) withEnv(c *cobra.Command, envNames map[string]string) *cobra.Command {
-	c.Flags().SortFlags = false
-	c.Flags().VisitAll(func(f *pflag.Flag) {
-		key := cmp.Or(envNames[f.Name], envName(f.Name))
-		f.Usage += " (env " + key + ")"
-		f.Annotations = map[string][]string{envAnnotation: {key}}
-		ch, _ := f.Value.(interface{ completion() []string })
-		switch arg, _ := pflag.UnquoteUsage(f); {
-		case arg == "": // a bool
-		case ch != nil && len(ch.completion()) > 0:
-			c.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(ch.completion(), cobra.ShellCompDirectiveNoFileComp))
-		case arg == "PATH":
-			c.MarkFlagFilename(f.Name)
-		default:
-			c.RegisterFlagCompletionFunc(f.Name, cobra.NoFileCompletions)
+	cmdutil.BindEnv(c, envPrefix, envNames)
+	c.PreRunE = func(c *cobra.Command, _ []string) error {
+		if err := cmdutil.ApplyEnv(c.Flags(), a.getenv); err != nil {
+			return usagef("%w", err)
 		}
-	})
-	c.PreRunE = func(c *cobra.Command, _ []string) error { return a.applyEnv(c.Flags()) }
+		return nil
+	}
 	return c
 }
 
-// applyEnv sets every flag of fs that the command line did not from its
-// environment variable, if that is not empty.
-func (a *app) applyEnv(fs *pflag.FlagSet) (err error) {
-	fs.VisitAll(func(f *pflag.Flag) {
-		key := envOf(f)
-		if v := a.getenv(key); key != "" && v != "" && !f.Changed && err == nil {
-			if serr := f.Value.Set(v); serr != nil {
-				err = usagef("%s=%q: %s", key, v, wanted(f, serr))
-			}
-		}
-	})
-	return err
-}
-
-// envOf is the environment variable that stands in for f, if any.
-func envOf(f *pflag.Flag) string {
-	if keys := f.Annotations[envAnnotation]; len(keys) == 1 {
-		return keys[0]
-	}
-	return ""
-}
-
-// envName is the environment variable that stands in for a flag.
-func envName(flagName string) string {
-	return "PCSYNC_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
+// envPrefix starts the environment variable of every flag but those named
+// otherwise.
+const envPrefix = "PCSYNC_"
 
 // exactArgs is a command's check of its argument count; msg says what it
 // wants.

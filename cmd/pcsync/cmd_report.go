@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
+
 	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/csvsource"
@@ -34,7 +36,7 @@ elapsed time and rate of the run are not in the file, so not in the report.
 		RunE: func(c *cobra.Command, args []string) error { return a.done(c.Context())(a.report(args[0], o)) },
 	}
 	c.Flags().StringVar(&o.SummaryJSON, "summary-json", "", "also write the summary as JSON to `PATH` (atomically), as 'pcsync run --summary-json' does")
-	c.Flags().Var(newValue(&o.Delimiter, "C", csvsource.ParseDelimiter, csvsource.DelimiterName), "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)")
+	c.Flags().Var(cmdutil.NewValue(&o.Delimiter, "C", csvsource.ParseDelimiter, csvsource.DelimiterName), "delimiter", "CSV delimiter of the results: , ; | or tab (default: detected from the header, as for input)")
 	return a.withEnv(c, nil)
 }
 

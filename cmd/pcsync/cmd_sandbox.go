@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
@@ -36,14 +37,14 @@ network, to see retries at work; at most one fault applies to a request.
 	fs, f := c.Flags(), &opt.Faults
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	fs.BoolVar(&logRequests, "log", false, "print a line per request on standard output: time, method, path, status and the fault injected, if any (never a parameter: no secret)")
-	fs.Var(share(&f.Rate429), "fail-429", "answer a share `P` of requests 429, not applied")
+	fs.Var(cmdutil.Share(&f.Rate429), "fail-429", "answer a share `P` of requests 429, not applied")
 	fs.StringVar(&f.RetryAfter, "retry-after", "1", "send `V` as Retry-After with those 429s: seconds or an HTTP date; empty for none")
-	fs.Var(share(&f.Rate5xx), "fail-5xx", "answer a share `P` 503 with a JSON error, not applied")
-	fs.Var(share(&f.RateHTML), "fail-html", "answer a share `P` 500 with an HTML page, not applied")
-	fs.Var(share(&f.RateBadOK), "fail-bad-ok", "answer a share `P` 200 with an HTML page (a proxy), not applied")
-	fs.Var(share(&f.RateDropBefore), "drop-before", "close the connection of a share `P` with no answer, not applied")
-	fs.Var(share(&f.RateDropAfter), "drop-after", "apply a share `P`, then close with no answer")
-	fs.Var(share(&f.RateSlow), "slow", "answer a share `P` only after --slow-delay")
+	fs.Var(cmdutil.Share(&f.Rate5xx), "fail-5xx", "answer a share `P` 503 with a JSON error, not applied")
+	fs.Var(cmdutil.Share(&f.RateHTML), "fail-html", "answer a share `P` 500 with an HTML page, not applied")
+	fs.Var(cmdutil.Share(&f.RateBadOK), "fail-bad-ok", "answer a share `P` 200 with an HTML page (a proxy), not applied")
+	fs.Var(cmdutil.Share(&f.RateDropBefore), "drop-before", "close the connection of a share `P` with no answer, not applied")
+	fs.Var(cmdutil.Share(&f.RateDropAfter), "drop-after", "apply a share `P`, then close with no answer")
+	fs.Var(cmdutil.Share(&f.RateSlow), "slow", "answer a share `P` only after --slow-delay")
 	fs.DurationVar(&f.SlowDelay, "slow-delay", 5*time.Second, "slow answers take `D`")
 	fs.DurationVar(&opt.Latency, "latency", 0, "answer each request `D` after it arrives, give or take a tenth, like an API far away")
 	fs.Float64Var(&f.MaxRPS, "max-rps", 0, "answer 429 past `N` requests in a second (with --max-rps-retry-after); 0: no limit")

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
@@ -69,7 +70,7 @@ func TestHelpShowsEveryRunFlagWithItsEnvAndExamples(t *testing.T) {
 			n := 0
 			runFlags().VisitAll(func(f *pflag.Flag) {
 				n++
-				key := envOf(f)
+				key := cmdutil.Env(f)
 				if !strings.HasPrefix(key, "PCSYNC_") && !strings.HasPrefix(key, "PERSONACLICK_") {
 					t.Errorf("--%s: environment variable %q", f.Name, key)
 				}
@@ -224,8 +225,8 @@ func TestREADMERunFlagsTable(t *testing.T) {
 			if f == nil {
 				t.Fatalf("run has no %s", flag)
 			}
-			if envOf(f) != key || !strings.Contains(help[flag], "(env "+key+")") {
-				t.Errorf("env %q, help %q: want %s", envOf(f), help[flag], key)
+			if cmdutil.Env(f) != key || !strings.Contains(help[flag], "(env "+key+")") {
+				t.Errorf("env %q, help %q: want %s", cmdutil.Env(f), help[flag], key)
 			}
 			if shown, _, _ := strings.Cut(help[flag], "  "); shown != flag+arg && shown != flag+"[=true|false]" {
 				t.Errorf("help shows %q, README %q", shown, flag+arg)

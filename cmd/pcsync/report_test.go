@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/emulator"
 )
 
@@ -166,7 +167,7 @@ func TestReportHelpNamesEveryFlagsEnvironmentVariable(t *testing.T) {
 		t.Fatalf("exit %d", r.code)
 	}
 	(&app{}).newReportCmd().Flags().VisitAll(func(f *pflag.Flag) {
-		if envOf(f) != envName(f.Name) || !strings.Contains(r.stdout, "(env "+envOf(f)+")") {
+		if cmdutil.Env(f) != cmdutil.EnvName(envPrefix, f.Name) || !strings.Contains(r.stdout, "(env "+cmdutil.Env(f)+")") {
 			t.Errorf("--%s: help does not name its environment variable", f.Name)
 		}
 	})
