@@ -3,10 +3,9 @@ package main
 import (
 	"fmt"
 
-	"github.com/pcsync/pcsync/internal/cmdutil"
-
 	"github.com/spf13/cobra"
 
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/runner"
 	"github.com/pcsync/pcsync/internal/summary"

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
 	"time"
 
 	"github.com/spf13/cobra"

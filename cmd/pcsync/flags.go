@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 )
 
@@ -22,4 +23,16 @@ func actionNames() []string {
 		names[i] = string(a)
 	}
 	return names
+}
+
+// parseSegmentID reads --segment-id into its canonical form.
+func parseSegmentID(v string) (string, error) {
+	id, err := job.ParseSegmentID(strings.TrimSpace(v))
+	return string(id), err
+}
+
+// checkEncoding refuses an --encoding csvsource does not read.
+func checkEncoding(v string) error {
+	_, err := csvsource.ParseEncoding(v)
+	return err
 }

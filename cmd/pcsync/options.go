@@ -5,11 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pcsync/pcsync/internal/cmdutil"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pcsync/pcsync/internal/api"
+	"github.com/pcsync/pcsync/internal/cmdutil"
 	"github.com/pcsync/pcsync/internal/csvsource"
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/runner"
@@ -94,7 +93,7 @@ command line wins.
 			return a.done(c.Context())(a.sync(c.Context(), o, args[0]))
 		},
 	}
-	fs, encoding := c.Flags(), func(v string) error { _, err := csvsource.ParseEncoding(v); return err }
+	fs := c.Flags()
 	fs.StringVar(&o.shopID, "shop-id", "", "the shop's `ID` (Account > Settings > Store Settings)")
 	fs.StringVar(&o.secretFile, "shop-secret-file", "", "read the shop secret from the file at `PATH`; else from $"+envShopSecret+". No flag takes the secret itself")
 	fs.StringVar(&o.apiURL, "api-url", o.apiURL, "API base `URL`; plain http:// only to a loopback address")
@@ -108,14 +107,11 @@ command line wins.
 	fs.Var(cmdutil.NewValue(&o.pool.Retries, "N", cmdutil.AtLeast(0), strconv.Itoa), "retries", "attempts after the first for a transient failure")
 	fs.DurationVar(&o.pool.GiveUpAfter, "give-up-after", o.pool.GiveUpAfter, "stop when every request has been failing for `D`; the unsent rows are marked skipped (0: never)")
 	fs.Var(cmdutil.NewValue(&d.Action, "NAME", parseAction, cmdutil.Text, actionNames()...), "action", "action for rows with no action column or an empty cell: "+strings.Join(actionNames(), ", "))
-	fs.Var(cmdutil.NewValue(&d.SegmentID, "ID", func(v string) (string, error) {
-		s, err := job.ParseSegmentID(strings.TrimSpace(v))
-		return string(s), err
-	}, cmdutil.Text), "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
+	fs.Var(cmdutil.NewValue(&d.SegmentID, "ID", parseSegmentID, cmdutil.Text), "segment-id", "the segment ID (a positive whole number) for segments/add and segments/remove rows with no segment_id")
 	fs.Var(cmdutil.NewValue(&d.Country, "CC", job.ParseCountry, cmdutil.Text), "default-country", "the country of national phone numbers (a leading 0), as a two-letter code such as GB: they are sent as +44...; without it they are invalid")
 	fs.Var(cmdutil.NewValue(&r.Map, "MAP", csvsource.ParseMap, csvsource.Map.String), "map", "read these columns as these fields, e.g. 'Kontakt=email,Gruppe=segment_id'; besides the built-in synonyms (E-mail Address, Mobile Phone, Segment...)")
 	fs.StringVar(&r.Sheet, "sheet", "", "the sheet `NAME` of an .xlsx input (default: its first sheet)")
-	fs.Var(cmdutil.NewValue(&r.Encoding, "ENC", cmdutil.Trimmed(encoding, strings.ToLower), cmdutil.Text), "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
+	fs.Var(cmdutil.NewValue(&r.Encoding, "ENC", cmdutil.Trimmed(checkEncoding, strings.ToLower), cmdutil.Text), "encoding", "the input's encoding: "+csvsource.EncodingNames+" (default: UTF-8, or UTF-16 recognised by its start); results are written in UTF-8")
 	fs.Var(cmdutil.NewValue(&r.Comma, "C", csvsource.ParseDelimiter, csvsource.DelimiterName), "delimiter", "CSV delimiter: , ; | or tab (default: detected from the header)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "validate every row and print the plan; send nothing, write no file (but --invalid-out's)")
 	fs.StringVar(&r.InvalidOut, "invalid-out", "", "with --dry-run, write every invalid row (its columns, then row, line and error) to the CSV at `PATH`")
