@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -325,8 +326,9 @@ type result struct {
 	maxRSS int64         // bytes
 }
 
-// timeRun runs bin with args, against srv when not nil, and times it; with
-// watchRSS, it also reads the child's peak RSS while it runs (polling /proc
+// timeRun runs bin with args, against srv when not nil, and times it; its
+// stderr (notes such as the columns not used) is shown only with its
+// error, so that the tables stay readable. With watchRSS, it also reads the child's peak RSS while it runs (polling /proc
 // every 2 ms, which costs the machine some CPU: not while throughput or
 // rate are measured).
 func timeRun(watchRSS bool, bin string, srv *server, args ...string) (result, error) {
@@ -336,7 +338,8 @@ func timeRun(watchRSS bool, bin string, srv *server, args ...string) (result, er
 		cmd.Env = append(cmd.Env, "PERSONACLICK_API_URL="+srv.url,
 			"PERSONACLICK_SHOP_ID="+emulator.SandboxShopID, "PERSONACLICK_SHOP_SECRET="+emulator.SandboxShopSecret)
 	}
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return result{}, err
@@ -365,7 +368,7 @@ func timeRun(watchRSS bool, bin string, srv *server, args ...string) (result, er
 	wall := time.Since(start)
 	close(stop)
 	if err != nil {
-		return result{}, fmt.Errorf("%s %v: %w", bin, args, err)
+		return result{}, fmt.Errorf("%s %v: %w\n%s", bin, args, err, stderr.Bytes())
 	}
 	return result{wall: wall, cpu: cpuOf(cmd.ProcessState), maxRSS: hwm.Load()}, nil
 }
