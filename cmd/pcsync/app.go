@@ -24,7 +24,7 @@ type app struct {
 	stdin            io.Reader
 	stdout, stderr   io.Writer
 	getenv           func(string) string
-	logFormat        logFormat        // --log-format of the run, for stderr
+	logFormat        string           // --log-format of the run, for stderr
 	progress         progressSeams    // tests drive progress through these
 	status           int              // exit status of the command's work, once it ran
 	stateLockTimeout time.Duration    // how long a run waits for another run's lock on --state (0: 1s)

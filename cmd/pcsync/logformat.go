@@ -4,30 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 )
 
-// logFormat is --log-format: how pcsync writes its lines on stderr when no
-// one is watching a terminal. "text" (the default) gives slog's key=value
-// progress lines and keeps the plain "pcsync: ..." diagnostics; "json"
-// makes every one of them a JSON object, for a log collector.
-type logFormat string
-
+// --log-format: how pcsync writes its lines on stderr when no one is
+// watching a terminal. "text" (the default) gives slog's key=value progress
+// lines and keeps the plain "pcsync: ..." diagnostics; "json" makes every
+// one of them a JSON object, for a log collector.
 const (
-	logText logFormat = "text"
-	logJSON logFormat = "json"
+	logText = "text"
+	logJSON = "json"
 )
-
-func (f logFormat) String() string { return string(f) }
-
-// parseLogFormat reads --log-format.
-func parseLogFormat(v string) (logFormat, error) {
-	switch f := logFormat(strings.ToLower(strings.TrimSpace(v))); f {
-	case logText, logJSON:
-		return f, nil
-	}
-	return "", fmt.Errorf("unknown log format %q (want text or json)", v)
-}
 
 // logger is a structured logger on stderr in the run's --log-format.
 func (a *app) logger() *slog.Logger {

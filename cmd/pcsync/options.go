@@ -33,7 +33,7 @@ type runOptions struct {
 	latency                    time.Duration // --latency: the sandbox's answers are this far away
 
 	quiet         bool
-	logFormat     logFormat
+	logFormat     string
 	progressEvery time.Duration
 }
 
@@ -130,7 +130,7 @@ command line wins.
 	fs.Var(cmdutil.Share(&r.MaxRemovals), "max-removals", "with --mirror, refuse (exit 2) to remove more than this share of the segment as the state knows it: 0.1 or 10%")
 	fs.Var(cmdutil.NewValue(&r.MaxFailed, "LIMIT", runner.ParseMaxFailed, runner.MaxFailed.String), "max-failed", "end with exit 3 when more than `LIMIT` of the run's rows end failed or invalid, stopping as soon as that is certain: a number of rows (0: any) or a percentage, like 2% (default: no limit)")
 	fs.Var(cmdutil.NewValue(&r.MaxRecord, "SIZE", csvsource.ParseSize, csvsource.FormatSize), "max-record-size", "refuse (exit 2, nothing sent) an input whose record (one row, all its cells) is larger than `SIZE`, naming its line: memory stays bounded whatever the input (e.g. 4MiB)")
-	fs.Var(cmdutil.NewValue(&o.logFormat, "F", parseLogFormat, logFormat.String, string(logText), string(logJSON)), "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json")
+	fs.Var(cmdutil.NewValue(&o.logFormat, "F", cmdutil.OneOf("log format", logText, logJSON), cmdutil.Text, logText, logJSON), "log-format", "progress and diagnostic lines on stderr when it is not a terminal: text or json")
 	fs.Var(cmdutil.NewValue(&o.progressEvery, "D", cmdutil.PositiveDuration, time.Duration.String), "progress-every", "how often a progress line is logged when stderr is not a terminal")
 	return a.withEnv(c, map[string]string{"shop-id": envShopID, "api-url": envAPIURL}), o
 }

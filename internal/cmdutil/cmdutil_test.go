@@ -20,7 +20,8 @@ func command(env map[string]string) (*cobra.Command, *int, *float64, *time.Durat
 	fs.Var(NewValue(&n, "N", AtLeast(1), strconv.Itoa), "workers", "how many")
 	fs.Var(Share(&share), "max-removals", "a share")
 	fs.Var(NewValue(&every, "D", PositiveDuration, time.Duration.String), "every", "how often")
-	fs.Var(NewValue(new(string), "F", Trimmed(func(string) error { return nil }, strings.ToLower), Text, "text", "json"), "log-format", "a format")
+	fs.Var(NewValue(new(string), "F", OneOf("log format", "text", "json"), Text, "text", "json"), "log-format", "a format")
+	fs.Var(NewValue(new(string), "ENC", Trimmed(func(v string) error { return nil }, strings.ToLower), Text), "encoding", "an encoding")
 	fs.String("out", "", "write to `PATH`")
 	BindEnv(c, "PCSYNC_", map[string]string{"out": "OUT_FILE"})
 	c.PreRunE = func(c *cobra.Command, _ []string) error {
@@ -45,6 +46,8 @@ func TestEnvStandsInForTheCommandLine(t *testing.T) {
 		{"empty is unset", map[string]string{"PCSYNC_WORKERS": ""}, nil, 4, 0.1, ""},
 		{"a bad value names its variable", map[string]string{"PCSYNC_WORKERS": "0"}, nil, 4, 0.1, `PCSYNC_WORKERS="0": want a whole number of at least 1`},
 		{"a share over 1", nil, []string{"--max-removals", "1.5"}, 4, 0.1, "want a share from 0 to 1"},
+		{"one of a set, in any case", map[string]string{"PCSYNC_LOG_FORMAT": " JSON "}, nil, 4, 0.1, ""},
+		{"not one of the set", nil, []string{"--log-format", "xml"}, 4, 0.1, `unknown log format "xml" (want text or json)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

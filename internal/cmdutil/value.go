@@ -9,6 +9,7 @@ package cmdutil
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,17 @@ func ParseShare(v string) (float64, error) {
 // Share is a flag of a share, of requests or rows (ParseShare).
 func Share(p *float64) *Value[float64] {
 	return NewValue(p, "S", ParseShare, func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) })
+}
+
+// OneOf reads one of names, in any case; what names the value in its
+// error ("unknown log format "x" (want text or json)").
+func OneOf(what string, names ...string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		if n := strings.ToLower(strings.TrimSpace(v)); slices.Contains(names, n) {
+			return n, nil
+		}
+		return "", fmt.Errorf("unknown %s %q (want %s)", what, v, strings.Join(names, " or "))
+	}
 }
 
 // Trimmed is what a string flag reads into once check accepts it: the

@@ -120,16 +120,7 @@ func TestOpenCountsTheShardsRows(t *testing.T) {
 	in := writeInput(t, b.String())
 	total := 0
 	for k := 1; k <= 3; k++ {
-		s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 3}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.Plan(context.Background(), Target{})
-		s.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		all, mine := s.Rows()
+		p, all, mine := plan(t, Options{Input: in, Shard: shard.Spec{K: k, N: 3}})
 		if all != 100 || p.Rows != mine {
 			t.Errorf("shard %d/3: Rows() = %d, %d and the plan has %d rows; want 100 and the plan's count", k, all, mine, p.Rows)
 		}
@@ -149,17 +140,8 @@ func TestShardReadsPhonesWithTheRunsCountry(t *testing.T) {
 	mine := map[string][2]int{}
 	for _, key := range []shard.Key{shard.KeySent, shard.KeyWritten} {
 		for k := 1; k <= 2; k++ {
-			s, err := Open(context.Background(), Options{Input: in, Shard: shard.Spec{K: k, N: 2}, ShardKey: key,
+			p, all, n := plan(t, Options{Input: in, Shard: shard.Spec{K: k, N: 2}, ShardKey: key,
 				Defaults: job.Defaults{Action: job.SegmentsGet, Country: "GB"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := s.Plan(context.Background(), Target{})
-			s.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			all, n := s.Rows()
 			if all != 4 || p.Rows != n || p.Invalid != 0 {
 				t.Errorf("%v shard %d/2: Rows() = %d, %d; the plan has %d rows, %d invalid", key, k, all, n, p.Rows, p.Invalid)
 			}
@@ -352,4 +334,20 @@ func TestOpenReadsAFIFOOnce(t *testing.T) {
 	if all, _ := s.Rows(); all != 2 || p.Rows != 2 {
 		t.Errorf("the FIFO's rows: scanned %d, planned %d; want 2 and 2", all, p.Rows)
 	}
+}
+
+// plan opens a session of opt and plans it, and returns the plan and the
+// input's rows, all of them and the shard's.
+func plan(t *testing.T, opt Options) (p *Plan, all, mine int) {
+	t.Helper()
+	s, err := Open(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p, err = s.Plan(context.Background(), Target{}); err != nil {
+		t.Fatal(err)
+	}
+	all, mine = s.Rows()
+	return p, all, mine
 }
