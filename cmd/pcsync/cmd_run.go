@@ -29,7 +29,7 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 			return 0, err
 		}
 		start := a.clock()
-		defer func() { a.leave(ctx, opt, out, start, code, err) }()
+		defer func() { a.finish(ctx, opt, out, start, code, err) }()
 	}
 	sess, err := runner.Open(ctx, opt)
 	if err != nil {
@@ -64,15 +64,15 @@ func (a *app) sync(ctx context.Context, o *runOptions, input string) (code int, 
 	return exitCode(ctx, nil, out.Summary.Done() != out.Summary.Total()), nil
 }
 
-// leave leaves the run's summary JSON, metrics and message (runner.Report)
+// finish leaves the run's summary JSON, metrics and message (runner.Finish)
 // for a run that started at start and ends with code, or with err, and
 // says on stderr what could not be left.
-func (a *app) leave(ctx context.Context, opt runner.Options, out *runner.Outcome, start time.Time, code int, err error) {
+func (a *app) finish(ctx context.Context, opt runner.Options, out *runner.Outcome, start time.Time, code int, err error) {
 	if err != nil {
 		code = exitCode(ctx, err, false)
 	}
 	end := runner.End{Code: code, Meaning: exitMeaning[code], Interrupted: ctx.Err() != nil, Started: start, Ended: a.clock()}
-	for _, err := range runner.Report(ctx, opt, out, end) {
+	for _, err := range runner.Finish(ctx, opt, out, end) {
 		fmt.Fprintf(a.stderr, "pcsync: %v\n", err)
 	}
 }

@@ -22,12 +22,12 @@ type End struct {
 	Ended       time.Time
 }
 
-// Report leaves what a run leaves at its end, however it ended: its
+// Finish leaves what a run leaves at its end, however it ended: its
 // summary in --summary-json and a message to --notify when it got as far
 // as sending (out is not nil), and --metrics-file for every run that is
 // not a dry run (out nil: refused before sending). Each failure is
 // returned, worded for stderr; none changes the run's exit status.
-func Report(ctx context.Context, opt Options, out *Outcome, end End) []error {
+func Finish(ctx context.Context, opt Options, out *Outcome, end End) []error {
 	var errs []error
 	var sum *summary.Summary
 	if out != nil {
