@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // demoDir is a new directory holding a copy of testdata/demo.csv.
@@ -59,6 +60,34 @@ func TestBinaryProgressToAFileIsJSONLines(t *testing.T) {
 // on its own line and the summary follows, ungarbled.
 func TestBinaryBarInTmux(t *testing.T) {
 	t.Parallel()
+	pane, lines, bar := demoInTmux(t, 120)
+	for _, want := range []string{"ok 15, failed 0, invalid 0", "100%", "(15/15"} {
+		if !strings.Contains(lines[bar], want) {
+			t.Errorf("bar line %q lacks %q", lines[bar], want)
+		}
+	}
+	if !strings.Contains(pane, "exit=0") {
+		t.Errorf("no exit=0:\n%s", pane)
+	}
+}
+
+// TestBinaryBarFitsNarrowTmux runs the binary in a real terminal of 64
+// columns: the bar stays on one line (lines the terminal wrapped are
+// joined back, so a wrapped bar would read as longer than the pane).
+func TestBinaryBarFitsNarrowTmux(t *testing.T) {
+	t.Parallel()
+	pane, lines, bar := demoInTmux(t, 64)
+	if !strings.Contains(lines[bar], "ok 15, failed 0, invalid 0 100%") || utf8.RuneCountInString(lines[bar]) > 63 {
+		t.Fatalf("bar line %d:\n%s", bar, pane)
+	}
+}
+
+// demoInTmux runs the demo on the sandbox in a tmux pane cols wide and
+// returns the screen once pcsync has exited (wrapped lines joined), its
+// lines and the bar's: there is one bar line, and the summary follows it
+// on a line of its own. It skips without tmux.
+func demoInTmux(t *testing.T, cols int) (pane string, lines []string, bar int) {
+	t.Helper()
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("no tmux")
@@ -80,13 +109,12 @@ func TestBinaryBarInTmux(t *testing.T) {
 	// screen (cat waits on the terminal) until the server is killed.
 	script := fmt.Sprintf("cd %q && %q run --sandbox --rate 50 demo.csv; echo exit=$?; %q -S %q wait-for -S ran; cat",
 		dir, bin, tmux, sock)
-	tm("new-session", "-d", "-x", "120", "-y", "30", script)
+	tm("new-session", "-d", "-x", fmt.Sprint(cols), "-y", "30", script)
 	defer exec.Command(tmux, "-S", sock, "kill-server").Run()
 	tm("wait-for", "ran")
-	pane := tm("capture-pane", "-p")
-
-	lines := strings.Split(pane, "\n")
-	bar := -1
+	pane = tm("capture-pane", "-p", "-J")
+	lines = strings.Split(pane, "\n")
+	bar = -1
 	for i, l := range lines {
 		if strings.Contains(l, "%") {
 			if bar >= 0 {
@@ -98,15 +126,8 @@ func TestBinaryBarInTmux(t *testing.T) {
 	if bar < 0 || bar+1 >= len(lines) {
 		t.Fatalf("no bar:\n%s", pane)
 	}
-	for _, want := range []string{"ok 15, failed 0, invalid 0", "100%", "(15/15"} {
-		if !strings.Contains(lines[bar], want) {
-			t.Errorf("bar line %q lacks %q", lines[bar], want)
-		}
-	}
 	if !strings.HasPrefix(lines[bar+1], "pcsync: 15 rows in ") {
 		t.Errorf("the summary does not follow the bar on a line of its own:\n%s", pane)
 	}
-	if !strings.Contains(pane, "exit=0") {
-		t.Errorf("no exit=0:\n%s", pane)
-	}
+	return pane, lines, bar
 }
