@@ -30,6 +30,26 @@ func serveRecorded(e *emulator.Emulator, ctx context.Context, email string) *htt
 	return rec
 }
 
+// serveGone serves e a request whose client is already gone: e must not
+// answer it, nor wait for what (a sleep it would otherwise take) to end.
+func serveGone(t *testing.T, e *emulator.Emulator, what string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- serveRecorded(e, ctx, "a@b.c") }()
+	guard := time.NewTimer(10 * time.Second)
+	defer guard.Stop()
+	select {
+	case rec := <-done:
+		if rec.Body.Len() != 0 {
+			t.Errorf("answered %q to a client that was gone", rec.Body)
+		}
+	case <-guard.C:
+		t.Fatalf("%s ignored the request's context", what)
+	}
+}
+
 func TestFaultAnswers(t *testing.T) {
 	const date = "Wed, 21 Oct 2015 07:28:00 GMT"
 	tests := []struct {
@@ -194,21 +214,7 @@ func TestDefaultSleepHonoursContext(t *testing.T) {
 	opts := testOptions()
 	opts.Faults = emulator.Faults{RateSlow: 1, SlowDelay: time.Hour}
 	e := emulator.New(opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-
-	done := make(chan *httptest.ResponseRecorder)
-	go func() { done <- serveRecorded(e, ctx, "a@b.c") }()
-	guard := time.NewTimer(10 * time.Second)
-	defer guard.Stop()
-	select {
-	case rec := <-done:
-		if rec.Body.Len() != 0 {
-			t.Errorf("answered %q to a client that was gone", rec.Body)
-		}
-	case <-guard.C:
-		t.Fatal("the default Sleep ignored the request's context")
-	}
+	serveGone(t, e, "the default Sleep")
 	if st := e.Stats(); st.ByStatus[0] != 1 || st.Applied["/segments/add"] != 1 {
 		t.Errorf("Stats = %+v; want one applied call, unanswered", st)
 	}

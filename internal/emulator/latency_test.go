@@ -2,7 +2,6 @@ package emulator_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -75,20 +74,7 @@ func TestLatencyClientGone(t *testing.T) {
 	opts := testOptions()
 	opts.Latency = time.Hour
 	e := emulator.New(opts) // the default Sleep: a timer and ctx.Done()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	done := make(chan *httptest.ResponseRecorder)
-	go func() { done <- serveRecorded(e, ctx, "a@b.c") }()
-	guard := time.NewTimer(10 * time.Second)
-	defer guard.Stop()
-	select {
-	case rec := <-done:
-		if rec.Body.Len() != 0 {
-			t.Errorf("answered %q to a client that was gone", rec.Body)
-		}
-	case <-guard.C:
-		t.Fatal("the latency ignored the request's context")
-	}
+	serveGone(t, e, "the latency")
 	if st := e.Stats(); st.ByStatus[0] != 1 || len(st.Applied) != 0 {
 		t.Errorf("Stats = %+v; want one request unanswered, nothing applied", st)
 	}
