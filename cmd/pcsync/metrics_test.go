@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/pcsync/pcsync/internal/emulator"
 	"github.com/pcsync/pcsync/internal/metrics"
 )
@@ -27,33 +24,12 @@ func pcsyncAt(t *testing.T, now time.Time, env map[string]string, args ...string
 	return result{code, out.String(), errb.String()}
 }
 
-// gauges reads a metrics file as node_exporter's parser does:
-// "name" or "name{label=value,...}" -> value.
+// gauges parses a metrics file as node_exporter does (metrics.Read).
 func gauges(t *testing.T, path string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(path)
+	got, err := metrics.Read(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]float64{}
-	for name, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, l.GetName()+"="+l.GetValue())
-			}
-			key := name
-			if len(labels) > 0 {
-				key += "{" + strings.Join(labels, ",") + "}"
-			}
-			got[key] = m.GetGauge().GetValue()
-		}
 	}
 	return got
 }

@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -85,30 +86,49 @@ func Write(path string, r Run) error {
 	return prometheus.WriteToTextfile(path, reg)
 }
 
-// previous returns the value of the gauge named name in the metrics file
-// at path, if the file is there and holds it.
-func previous(path, name string) (float64, bool) {
+// Read parses the metrics file at path as node_exporter's textfile
+// collector does, into each sample's value by "name" or
+// "name{label=value,...}" (labels in the file's order). Gauges and
+// untyped samples (a file written by hand, with no # TYPE) are read.
+func Read(path string) (map[string]float64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, false
+		return nil, err
 	}
 	defer f.Close()
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := p.TextToMetricFamilies(f)
 	if err != nil {
-		return 0, false
+		return nil, err
 	}
-	mf, ok := mfs[name]
-	if !ok || len(mf.GetMetric()) != 1 {
-		return 0, false
+	got := map[string]float64{}
+	for name, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			key := name
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, l.GetName()+"="+l.GetValue())
+			}
+			if len(labels) > 0 {
+				key += "{" + strings.Join(labels, ",") + "}"
+			}
+			switch {
+			case m.GetGauge() != nil:
+				got[key] = m.GetGauge().GetValue()
+			case m.GetUntyped() != nil:
+				got[key] = m.GetUntyped().GetValue()
+			}
+		}
 	}
-	switch m := mf.GetMetric()[0]; {
-	case m.GetGauge() != nil:
-		return m.GetGauge().GetValue(), true
-	case m.GetUntyped() != nil: // written by hand, with no # TYPE
-		return m.GetUntyped().GetValue(), true
-	}
-	return 0, false
+	return got, nil
+}
+
+// previous returns the value of the unlabelled gauge named name in the
+// metrics file at path, if the file is there and holds it.
+func previous(path, name string) (float64, bool) {
+	got, err := Read(path)
+	v, ok := got[name]
+	return v, ok && err == nil
 }
 
 func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

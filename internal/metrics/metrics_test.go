@@ -7,40 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/pcsync/pcsync/internal/job"
 	"github.com/pcsync/pcsync/internal/summary"
 )
 
-// read parses a metrics file as node_exporter would, into "name{labels}"
-// -> value.
+// read parses a metrics file as node_exporter does (metrics.Read).
 func read(t *testing.T, path string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(path)
+	got, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]float64{}
-	for name, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			key := name
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, l.GetName()+"="+l.GetValue())
-			}
-			if len(labels) > 0 {
-				key += "{" + strings.Join(labels, ",") + "}"
-			}
-			got[key] = m.GetGauge().GetValue()
-		}
 	}
 	return got
 }
