@@ -159,21 +159,7 @@ func versusChild(t *testing.T, variant string) {
 		}
 	case "keysort":
 		s := New("", 0)
-		for range n {
-			if err := s.Add(key()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		it, err := s.Sorted()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, ok := it.Next(); ok; k, ok = it.Next() {
-			yield(&last, k)
-		}
-		if err := it.Err(); err != nil {
-			t.Fatal(err)
-		}
+		sortAll(t, n, key, s.Add, s.Sorted, func(k string) { yield(&last, k) })
 		for _, f := range s.runs {
 			if fi, err := f.Stat(); err == nil {
 				fileBytes += fi.Size()
@@ -189,21 +175,7 @@ func versusChild(t *testing.T, variant string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for range n {
-			if err := s.Add(key()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		it, err := s.Sorted()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, ok := it.Next(); ok; k, ok = it.Next() {
-			yield(&last, k)
-		}
-		if err := it.Err(); err != nil {
-			t.Fatal(err)
-		}
+		sortAll(t, n, key, s.Add, s.Sorted, func(k string) { yield(&last, k) })
 		if fi, err := os.Stat(s.path); err == nil {
 			fileBytes = fi.Size()
 		}
@@ -328,3 +300,27 @@ func (it *boltIter) Next() (string, bool) {
 }
 
 func (it *boltIter) Err() error { return nil }
+
+// sortAll adds n keys from key through add, then yields them back in the
+// order sorted gives them.
+func sortAll[I interface {
+	Next() (string, bool)
+	Err() error
+}](t *testing.T, n int, key func() string, add func(string) error, sorted func() (I, error), yield func(string)) {
+	t.Helper()
+	for range n {
+		if err := add(key()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it, err := sorted()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, ok := it.Next(); ok; k, ok = it.Next() {
+		yield(k)
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
